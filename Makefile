@@ -1,7 +1,7 @@
 # taskgate. `make setup && make run` to try it; `make test` to test it.
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
-RUNTIME_SRC := $(wildcard rego/runtime/*.ts)
+RUNTIME_SRC := $(wildcard rego/runtime/*.ts rego/runtime/builtins/*.ts)
 
 .PHONY: setup build runtime run test conformance bench clean
 
@@ -19,17 +19,17 @@ dist/runtime/runtime.wasm: $(RUNTIME_SRC) rego/runtime/asconfig.json
 	$(NODE_BIN)/asc rego/runtime/index.ts --config rego/runtime/asconfig.json -o $@ -t dist/runtime/runtime.wat
 
 run: build
-	node bin/taskgate.js policy test policies/
+	node bin/taskgate.js policy test -v policies/
 
 test: build
 	$(NODE_BIN)/vitest run
 	node bin/taskgate.js policy test policies/
 
 conformance: build
-	node bin/taskgate.js conformance ../shared/rego-compliance
+	node dist/rego/conformance/run.js --json reports/conformance.json ../shared/rego-compliance
 
 bench: build
-	node bench/run.js
+	node dist/bench/run.js
 
 clean:
 	rm -rf dist

@@ -1,0 +1,43 @@
+// Runs compile-worker in a fresh worker thread per compile: a compile is rare (start, reload), and a fresh thread
+// leaves nothing of a failed or huge compile behind.
+import { Worker } from 'node:worker_threads';
+
+export interface CompileRequest {
+  readonly dir: string;
+  readonly entrypoint: string;
+}
+
+export type CompileResult =
+  | { readonly ok: true; readonly wasm: Uint8Array; readonly data: Record<string, unknown>; readonly files: number }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * When taskgate runs from its TypeScript sources (tests, benches) this module is a `.ts` file, and the worker
+ * needs the same source loader the process was started with; from dist/ both are plain `.js`.
+ */
+function workerUrl(): URL {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./compile-worker${extension}`, import.meta.url);
+}
+
+function sourceLoaderArgs(): string[] {
+  if (!import.meta.url.endsWith('.ts')) return process.execArgv;
+  const loader = new URL('../../test/fixtures/ts-loader/register.mjs', import.meta.url);
+  return [...process.execArgv, '--import', loader.href];
+}
+
+/** Compiles the policy directory off the main thread. Never rejects: failures come back as `{ok: false}`. */
+export function compileInWorker(request: CompileRequest): Promise<CompileResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (result: CompileResult) => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    const worker = new Worker(workerUrl(), { workerData: request, execArgv: sourceLoaderArgs() });
+    worker.once('message', (result: CompileResult) => settle(result));
+    worker.once('error', (e) => settle({ ok: false, error: `the policy compiler failed: ${e.message}` }));
+    worker.once('exit', (code) => settle({ ok: false, error: `the policy compiler exited (code ${code}) without a result` }));
+  });
+}

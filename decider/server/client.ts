@@ -1,0 +1,97 @@
+// A typed client for taskgate.v1.Decider: what `taskgate decide`, the tests and the bench use, and what shims can
+// use. Failed calls reject with DeciderCallError carrying the gRPC status and the `taskgate-reason` code.
+import { credentials, Metadata, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { loadProtos, type DecideRequest, type DecisionMessage, type OpenSessionRequest, type OpenSessionResponse } from './proto.js';
+import { REASON_TRAILER } from './grpc-handlers.js';
+
+export class DeciderCallError extends Error {
+  constructor(
+    readonly grpcCode: number,
+    /** The `taskgate-reason` trailer (e.g. `expired`, `unknown_session`); empty when the server sent none. */
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeciderCallError';
+  }
+}
+
+type Unary<Req, Res> = (request: Req, metadata: Metadata, options: { deadline: Date }, callback: (e: ServiceError | null, r: Res) => void) => void;
+
+interface RawDeciderClient extends Client {
+  OpenSession: Unary<OpenSessionRequest, OpenSessionResponse>;
+  Decide: Unary<Partial<DecideRequest>, DecisionMessage>;
+  CloseSession: Unary<{ session_id: string; summary_json?: string }, object>;
+  DecideStream(): ClientDuplexStream<Partial<DecideRequest>, DecisionMessage>;
+}
+
+export interface DeciderClient {
+  openSession(request: Partial<OpenSessionRequest>, timeoutMs?: number): Promise<OpenSessionResponse>;
+  decide(request: Partial<DecideRequest>, timeoutMs?: number): Promise<DecisionMessage>;
+  closeSession(sessionId: string, summaryJson?: string): Promise<void>;
+  /** A DecideStream whose answers are matched to requests by request_id. */
+  stream(): DecisionStream;
+  close(): void;
+}
+
+export interface DecisionStream {
+  decide(request: Omit<Partial<DecideRequest>, 'request_id'>): Promise<DecisionMessage>;
+  end(): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function connectDecider(address: string): DeciderClient {
+  const Ctor = loadProtos().decider;
+  const raw = new Ctor(address, credentials.createInsecure()) as unknown as RawDeciderClient;
+  const call = <Req, Res>(method: Unary<Req, Res>, request: Req, timeoutMs: number) =>
+    new Promise<Res>((resolve, reject) => {
+      method.call(raw, request, new Metadata(), { deadline: new Date(Date.now() + timeoutMs) }, (e, response) => {
+        if (e) reject(callError(e));
+        else resolve(response);
+      });
+    });
+  return {
+    openSession: (request, timeoutMs = DEFAULT_TIMEOUT_MS) => call(raw.OpenSession, request as OpenSessionRequest, timeoutMs),
+    decide: (request, timeoutMs = DEFAULT_TIMEOUT_MS) => call(raw.Decide, request, timeoutMs),
+    closeSession: async (sessionId, summaryJson = '') => {
+      await call(raw.CloseSession, { session_id: sessionId, summary_json: summaryJson }, DEFAULT_TIMEOUT_MS);
+    },
+    stream: () => decisionStream(raw.DecideStream()),
+    close: () => raw.close(),
+  };
+}
+
+function decisionStream(duplex: ClientDuplexStream<Partial<DecideRequest>, DecisionMessage>): DecisionStream {
+  const pending = new Map<string, { resolve: (d: DecisionMessage) => void; reject: (e: Error) => void }>();
+  let next = 1n;
+  let failure: Error | undefined;
+  const failAll = (e: Error) => {
+    failure = e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  duplex.on('data', (message: DecisionMessage) => {
+    const waiter = pending.get(message.request_id);
+    pending.delete(message.request_id);
+    waiter?.resolve(message);
+  });
+  duplex.on('error', (e: ServiceError) => failAll(callError(e)));
+  duplex.on('end', () => failAll(new Error('the decider ended the stream')));
+  return {
+    decide(request) {
+      if (failure) return Promise.reject(failure);
+      const requestId = String(next++);
+      return new Promise((resolve, reject) => {
+        pending.set(requestId, { resolve, reject });
+        duplex.write({ ...request, request_id: requestId });
+      });
+    },
+    end: () => duplex.end(),
+  };
+}
+
+function callError(e: ServiceError): DeciderCallError {
+  const reason = e.metadata?.get(REASON_TRAILER)?.[0];
+  return new DeciderCallError(e.code, typeof reason === 'string' ? reason : '', e.details || e.message);
+}

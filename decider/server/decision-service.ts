@@ -1,0 +1,196 @@
+// The decision flow, independent of gRPC: open a session with a verified credential, then decide operations in
+// it. Every path that does not end in a committed audit record of a policy verdict ends in a deny or a refusal.
+import { status } from '@grpc/grpc-js';
+import type { JsonValue, Store } from '../store/index.js';
+import type { ResourceConfig, ResourceKind } from '../config.js';
+import { denyBecause, type Decision } from '../engine/decision.js';
+import type { PolicyEngine } from '../engine/policy-engine.js';
+import { IdentityError } from '../identity/errors.js';
+import type { VerifiedCredential } from '../identity/types.js';
+import type { DeciderMetrics } from './metrics.js';
+import { Refusal } from './refusal.js';
+import type { Session, Sessions } from './sessions.js';
+import { checkOperationKind, type ValidDecide, type ValidOpenSession } from './validate.js';
+
+/** Verifies a client credential (decider/identity's verifyCredential); throws IdentityError to refuse. */
+export type VerifyCredential = (credential: string) => Promise<VerifiedCredential>;
+
+export interface DecisionServiceOptions {
+  readonly store: Store;
+  readonly engine: PolicyEngine;
+  readonly sessions: Sessions;
+  readonly metrics: DeciderMetrics;
+  readonly verifyCredential: VerifyCredential;
+  readonly resources: readonly ResourceConfig[];
+  readonly sessionTtlSeconds: number;
+  readonly log: (line: string) => void;
+  readonly clock?: () => Date;
+}
+
+export interface Answer {
+  readonly decision: Decision;
+  readonly revision: string;
+  /** The committed audit record's seq; 0 when the record could not be written (and the answer is deny). */
+  readonly auditSeq: number;
+}
+
+export class DecisionService {
+  private readonly resources: ReadonlyMap<string, ResourceConfig>;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: DecisionServiceOptions) {
+    this.resources = new Map(options.resources.map((r) => [r.name, r]));
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async openSession(request: ValidOpenSession): Promise<Session> {
+    const configured = this.resources.get(request.resource);
+    if (configured !== undefined && configured.kind !== request.kind) {
+      throw new Refusal('invalid_request', `resource ${request.resource} is a ${configured.kind} resource, not ${request.kind}`, status.INVALID_ARGUMENT);
+    }
+    const verified = await this.verify(request.credential);
+    const now = this.clock();
+    const { task } = verified;
+    if (task !== undefined) {
+      if (await this.isRevoked(task.id)) {
+        throw new Refusal('task_revoked', `task ${task.name} (${task.id}) has been revoked: ask for a new task token`, status.UNAUTHENTICATED);
+      }
+      if (Date.parse(task.expires_at) <= now.getTime()) {
+        throw new Refusal('expired', `task ${task.name} (${task.id}) expired at ${task.expires_at}: ask for a new task token`, status.UNAUTHENTICATED);
+      }
+      if (!task.grants.some((g) => g.resource === request.resource)) {
+        throw new Refusal(
+          'no_grant_for_resource',
+          `task ${task.name} (${task.id}) has no grant on ${request.resource}: ask for a task with --grant ${request.resource}:ACTION`,
+          status.PERMISSION_DENIED,
+        );
+      }
+    }
+    return this.options.sessions.open({
+      identity: verified.identity,
+      task,
+      resource: { name: request.resource, kind: request.kind, labels: configured?.labels ?? {} },
+      shimId: request.shimId,
+      sourceIp: request.sourceIp,
+      startedAt: now.toISOString(),
+      expiresAtMs: this.sessionEnd(verified, now),
+    });
+  }
+
+  closeSession(sessionId: string): void {
+    this.options.sessions.close(sessionId);
+  }
+
+  session(sessionId: string): Session {
+    const session = this.options.sessions.get(sessionId);
+    if (session === undefined) {
+      throw new Refusal('unknown_session', `no open session ${sessionId} (it was closed, or the decider restarted): open a new session`, status.NOT_FOUND);
+    }
+    return session;
+  }
+
+  /** Decides one operation. Throws Refusal for a request that cannot be decided; otherwise answers, audited. */
+  async decide(request: ValidDecide): Promise<Answer> {
+    const started = process.hrtime.bigint();
+    const session = this.session(request.sessionId);
+    checkOperationKind(request.operation, session.resource.kind);
+    const now = this.clock();
+    const { decision, revision } = await this.evaluate(session, request, now);
+    const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
+    const auditSeq = await this.audit(session, request, decision, revision, latencyUs);
+    const answered = auditSeq === 0 ? this.auditFailed() : decision;
+    this.options.metrics.decided(answered.verdict, Number(process.hrtime.bigint() - started) / 1e9);
+    return { decision: answered, revision, auditSeq };
+  }
+
+  private async evaluate(session: Session, request: ValidDecide, now: Date): Promise<{ decision: Decision; revision: string }> {
+    const revision = this.options.engine.current?.revision ?? '';
+    if (now.getTime() >= session.expiresAtMs) {
+      return { decision: denyBecause(`the session's credential expired at ${new Date(session.expiresAtMs).toISOString()}: open a new session with a fresh token`), revision };
+    }
+    if (session.task !== undefined) {
+      const revoked = await this.isRevoked(session.task.id).catch((e: Error) => e);
+      if (revoked instanceof Error) {
+        return { decision: denyBecause(`cannot check whether task ${session.task.id} is revoked (${revoked.message}), so it is denied`), revision };
+      }
+      if (revoked) {
+        return { decision: denyBecause(`task ${session.task.name} (${session.task.id}) has been revoked: ask for a new task token`), revision };
+      }
+    }
+    const { decision, revision: decidedBy } = this.options.engine.decide(buildInput(session, request.operation, now));
+    return { decision, revision: decidedBy };
+  }
+
+  private async audit(session: Session, request: ValidDecide, decision: Decision, revision: string, latencyUs: number): Promise<number> {
+    const operation = request.operation;
+    try {
+      const receipt = await this.options.store.append({
+        kind: 'decision',
+        sessionId: session.id,
+        subject: session.identity.subject,
+        issuer: session.identity.issuer,
+        taskId: session.task?.id,
+        taskName: session.task?.name,
+        resource: session.resource.name,
+        operationKind: typeof operation.kind === 'string' ? operation.kind : undefined,
+        operationAction: typeof operation.action === 'string' ? operation.action : undefined,
+        operation: operation as JsonValue,
+        verdict: decision.verdict,
+        reasons: decision.reasons,
+        masks: decision.mask as unknown as JsonValue[],
+        approvalId: request.approvalId === '' ? undefined : request.approvalId,
+        policyRevision: revision === '' ? undefined : revision,
+        latencyUs,
+      });
+      return receipt.seq;
+    } catch (e) {
+      this.options.metrics.auditWriteFailures++;
+      this.options.log(`audit: cannot write a decision record (${(e as Error).message}); answering deny`);
+      return 0;
+    }
+  }
+
+  private auditFailed(): Decision {
+    return denyBecause('the decision could not be written to the audit log, so it is denied; check the decider\'s data directory');
+  }
+
+  private async verify(credential: string): Promise<VerifiedCredential> {
+    try {
+      return await this.options.verifyCredential(credential);
+    } catch (e) {
+      if (e instanceof IdentityError) {
+        // The decider's own trouble (a JWKS it cannot fetch, a missing key) is not the caller's fault: retryable.
+        const unavailable = e.code === 'jwks_unavailable' || e.code === 'signing_key_unavailable';
+        throw new Refusal(e.code, e.message, unavailable ? status.UNAVAILABLE : status.UNAUTHENTICATED);
+      }
+      this.options.log(`identity: verifying a credential failed unexpectedly: ${(e as Error)?.stack ?? String(e)}`);
+      throw new Refusal('identity_unavailable', 'the credential could not be verified; try again', status.UNAVAILABLE);
+    }
+  }
+
+  private isRevoked(taskId: string): Promise<boolean> {
+    return this.options.store.isRevoked(taskId);
+  }
+
+  /** The earliest of the task's end, the token's `exp`, and the configured session length. */
+  private sessionEnd(verified: VerifiedCredential, now: Date): number {
+    const ends = [now.getTime() + this.options.sessionTtlSeconds * 1000];
+    if (verified.task !== undefined) ends.push(Date.parse(verified.task.expires_at));
+    const exp = verified.identity.claims.exp;
+    if (typeof exp === 'number') ends.push(exp * 1000);
+    return Math.min(...ends.filter((t) => Number.isFinite(t)));
+  }
+}
+
+/** input, exactly as docs/policy-contract.md defines it. `approval` is left out until approvals exist. */
+export function buildInput(session: Session, operation: Record<string, unknown>, now: Date): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    identity: session.identity,
+    resource: session.resource,
+    operation,
+    session: { id: session.id, shim: session.resource.kind satisfies ResourceKind, source_ip: session.sourceIp, started_at: session.startedAt },
+    now: now.toISOString(),
+  };
+  if (session.task !== undefined) input.task = session.task;
+  return input;
+}

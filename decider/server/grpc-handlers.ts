@@ -1,0 +1,177 @@
+// The taskgate.v1.Decider gRPC handlers: translate wire messages to the decision service and back. Unary calls
+// report refusals as gRPC statuses with the reason code in the `taskgate-reason` trailer; DecideStream reports
+// them per request (error_code) and keeps the stream open.
+import { Metadata, status, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Answer, DecisionService } from './decision-service.js';
+import type { CloseSessionRequest, DecideRequest, DecisionMessage, OpenSessionRequest, OpenSessionResponse } from './proto.js';
+import { Refusal } from './refusal.js';
+import { validClose, validDecide, validOpenSession } from './validate.js';
+
+export const REASON_TRAILER = 'taskgate-reason';
+
+/** Decisions one stream may have in flight before the server stops reading from it until some are answered. */
+export const MAX_IN_FLIGHT_PER_STREAM = 256;
+
+export interface HandlerOptions {
+  readonly service: DecisionService;
+  readonly maxOperationBytes: number;
+  readonly log: (line: string) => void;
+  readonly onRequestError: (code: string) => void;
+}
+
+export function deciderHandlers(options: HandlerOptions): UntypedServiceImplementation {
+  const { service } = options;
+  const refusalOf = (e: unknown): Refusal => {
+    if (e instanceof Refusal) return e;
+    // A bug in taskgate must not take the server down nor become an allow: log it, answer an internal error.
+    options.log(`decider: internal error: ${(e as Error)?.stack ?? String(e)}`);
+    return new Refusal('internal', 'the decider failed to handle this request', status.INTERNAL);
+  };
+  const fail = <T,>(callback: sendUnaryData<T>, e: unknown) => {
+    const refusal = refusalOf(e);
+    options.onRequestError(refusal.code);
+    const trailer = new Metadata();
+    trailer.set(REASON_TRAILER, refusal.code);
+    callback({ code: refusal.grpcStatus, details: refusal.message, metadata: trailer });
+  };
+
+  return {
+    OpenSession(call: ServerUnaryCall<OpenSessionRequest, OpenSessionResponse>, callback: sendUnaryData<OpenSessionResponse>) {
+      (async () => {
+        const session = await service.openSession(validOpenSession(call.request));
+        callback(null, {
+          session_id: session.id,
+          identity_json: JSON.stringify(session.identity),
+          task_json: session.task === undefined ? '' : JSON.stringify(session.task),
+          expires_at: new Date(session.expiresAtMs).toISOString(),
+        });
+      })().catch((e) => fail(callback, e));
+    },
+
+    Decide(call: ServerUnaryCall<DecideRequest, DecisionMessage>, callback: sendUnaryData<DecisionMessage>) {
+      (async () => {
+        const request = validDecide(call.request, options.maxOperationBytes);
+        // A caller that gave up gets no answer; deciding anyway would write an audit record nobody acted on.
+        if (call.cancelled) return;
+        callback(null, decisionMessage(request.requestId, await service.decide(request)));
+      })().catch((e) => fail(callback, e));
+    },
+
+    DecideStream(call: ServerDuplexStream<DecideRequest, DecisionMessage>) {
+      handleStream(call, options, refusalOf);
+    },
+
+    CloseSession(call: ServerUnaryCall<CloseSessionRequest, object>, callback: sendUnaryData<object>) {
+      (async () => {
+        const { sessionId } = validClose(call.request);
+        service.session(sessionId);
+        service.closeSession(sessionId);
+        callback(null, {});
+      })().catch((e) => fail(callback, e));
+    },
+  };
+}
+
+/**
+ * One DecideStream: requests are decided concurrently and answered as each finishes. Backpressure both ways:
+ * reading pauses while too many decisions are in flight or while the client is not reading its answers.
+ */
+function handleStream(
+  call: ServerDuplexStream<DecideRequest, DecisionMessage>,
+  options: HandlerOptions,
+  refusalOf: (e: unknown) => Refusal,
+): void {
+  const inFlight = new Set<string>();
+  let writeBlocked = false;
+  let clientDone = false;
+  let closed = false;
+
+  const adjustFlow = () => {
+    if (closed) return;
+    if (inFlight.size >= MAX_IN_FLIGHT_PER_STREAM || writeBlocked) call.pause();
+    else call.resume();
+  };
+  const finishIfDone = () => {
+    if (clientDone && inFlight.size === 0 && !closed) {
+      closed = true;
+      call.end();
+    }
+  };
+  const send = (message: DecisionMessage) => {
+    if (closed || call.cancelled) return;
+    if (!call.write(message)) {
+      writeBlocked = true;
+      adjustFlow();
+    }
+  };
+  const answerError = (requestId: string, e: unknown) => {
+    const refusal = refusalOf(e);
+    options.onRequestError(refusal.code);
+    send(errorMessage(requestId, refusal));
+  };
+
+  call.on('drain', () => {
+    writeBlocked = false;
+    adjustFlow();
+  });
+  call.on('data', (raw: DecideRequest) => {
+    const requestId = typeof raw?.request_id === 'string' ? raw.request_id : '0';
+    if (inFlight.has(requestId)) {
+      answerError(requestId, new Refusal('duplicate_request_id', `request_id ${requestId} is already being decided on this stream`, status.INVALID_ARGUMENT));
+      return;
+    }
+    inFlight.add(requestId);
+    adjustFlow();
+    (async () => {
+      const request = validDecide(raw, options.maxOperationBytes);
+      send(decisionMessage(requestId, await options.service.decide(request)));
+    })()
+      .catch((e) => answerError(requestId, e))
+      .finally(() => {
+        inFlight.delete(requestId);
+        adjustFlow();
+        finishIfDone();
+      });
+  });
+  call.on('end', () => {
+    clientDone = true;
+    finishIfDone();
+  });
+  call.on('cancelled', () => {
+    closed = true;
+  });
+  call.on('error', () => {
+    // A broken stream is the client's loss; decisions in flight still finish and are audited.
+    closed = true;
+  });
+}
+
+export function decisionMessage(requestId: string, answer: Answer): DecisionMessage {
+  const { decision } = answer;
+  return {
+    request_id: requestId,
+    verdict: decision.verdict,
+    reasons: [...decision.reasons],
+    masks_json: decision.mask.length > 0 ? JSON.stringify(decision.mask) : '',
+    approval_json: decision.approval !== undefined ? JSON.stringify(decision.approval) : '',
+    audit_seq: String(answer.auditSeq),
+    policy_revision: answer.revision,
+    error_code: '',
+    error_message: '',
+  };
+}
+
+/** A request that was not decided: no verdict, which the shim must treat as deny. */
+export function errorMessage(requestId: string, refusal: Refusal): DecisionMessage {
+  return {
+    request_id: requestId,
+    verdict: '',
+    reasons: [],
+    masks_json: '',
+    approval_json: '',
+    audit_seq: '0',
+    policy_revision: '',
+    error_code: refusal.code,
+    error_message: refusal.message,
+  };
+}

@@ -1,0 +1,107 @@
+// Request validation: everything a shim sends is checked for type, size and shape before it reaches the identity
+// verifier, the session table or the policy.
+import { RESOURCE_KINDS, type ResourceKind } from '../config.js';
+import type { CloseSessionRequest, DecideRequest, OpenSessionRequest } from './proto.js';
+import { invalid } from './refusal.js';
+
+const MAX_CREDENTIAL_BYTES = 16 * 1024;
+const MAX_NAME_LENGTH = 256;
+const MAX_SUMMARY_BYTES = 1024 * 1024;
+const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const SESSION_ID = /^ses_[A-Za-z0-9_-]{1,64}$/;
+
+export interface ValidOpenSession {
+  readonly credential: string;
+  readonly resource: string;
+  readonly kind: ResourceKind;
+  readonly sourceIp: string;
+  readonly shimId: string;
+}
+
+export function validOpenSession(request: OpenSessionRequest): ValidOpenSession {
+  const credential = text(request.credential, 'credential', MAX_CREDENTIAL_BYTES);
+  if (credential === '') throw invalid('invalid_request', 'credential is empty: pass the token the client presented');
+  const resource = text(request.resource, 'resource', MAX_NAME_LENGTH);
+  if (!RESOURCE_NAME.test(resource)) {
+    throw invalid('invalid_request', `resource ${JSON.stringify(resource)} is not a resource name (letters, digits, . _ : -)`);
+  }
+  const kind = text(request.kind, 'kind', MAX_NAME_LENGTH);
+  if (!(RESOURCE_KINDS as readonly string[]).includes(kind)) {
+    throw invalid('invalid_request', `kind ${JSON.stringify(kind)} is not one of ${RESOURCE_KINDS.join(', ')}`);
+  }
+  return {
+    credential,
+    resource,
+    kind: kind as ResourceKind,
+    sourceIp: text(request.source_ip, 'source_ip', MAX_NAME_LENGTH),
+    shimId: text(request.shim_id, 'shim_id', MAX_NAME_LENGTH),
+  };
+}
+
+export interface ValidDecide {
+  readonly requestId: string;
+  readonly sessionId: string;
+  readonly operation: Record<string, unknown>;
+  readonly approvalId: string;
+}
+
+/** Checks the request's fields; the operation must be a JSON object of at most maxOperationBytes. */
+export function validDecide(request: DecideRequest, maxOperationBytes: number): ValidDecide {
+  const sessionId = sessionIdOf(request.session_id);
+  if (typeof request.operation_json !== 'string' || request.operation_json === '') {
+    throw invalid('invalid_operation', 'operation_json is empty: send input.operation as JSON');
+  }
+  const size = Buffer.byteLength(request.operation_json, 'utf8');
+  if (size > maxOperationBytes) {
+    throw invalid('operation_too_large', `operation_json is ${size} bytes, over the ${maxOperationBytes}-byte limit`);
+  }
+  let operation: unknown;
+  try {
+    operation = JSON.parse(request.operation_json);
+  } catch (e) {
+    throw invalid('invalid_operation', `operation_json is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof operation !== 'object' || operation === null || Array.isArray(operation)) {
+    throw invalid('invalid_operation', 'operation_json must be a JSON object (input.operation)');
+  }
+  return {
+    requestId: typeof request.request_id === 'string' ? request.request_id : '0',
+    sessionId,
+    operation: operation as Record<string, unknown>,
+    approvalId: text(request.approval_id, 'approval_id', MAX_NAME_LENGTH),
+  };
+}
+
+export function validClose(request: CloseSessionRequest): { sessionId: string; summary?: unknown } {
+  const sessionId = sessionIdOf(request.session_id);
+  const summaryText = text(request.summary_json, 'summary_json', MAX_SUMMARY_BYTES);
+  if (summaryText === '') return { sessionId };
+  try {
+    return { sessionId, summary: JSON.parse(summaryText) };
+  } catch (e) {
+    throw invalid('invalid_request', `summary_json is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** The operation must describe the session's kind of resource (input.resource.kind == input.operation.kind). */
+export function checkOperationKind(operation: Record<string, unknown>, kind: ResourceKind): void {
+  if (operation.kind !== kind) {
+    throw invalid('invalid_operation', `operation.kind is ${JSON.stringify(operation.kind ?? null)} but the session is for a ${kind} resource`);
+  }
+  if (typeof operation[kind] !== 'object' || operation[kind] === null || Array.isArray(operation[kind])) {
+    throw invalid('invalid_operation', `operation.${kind} must be an object describing the operation`);
+  }
+}
+
+function sessionIdOf(value: unknown): string {
+  const id = text(value, 'session_id', MAX_NAME_LENGTH);
+  if (!SESSION_ID.test(id)) throw invalid('unknown_session', `session_id ${JSON.stringify(id)} is not a session id: call OpenSession first`);
+  return id;
+}
+
+function text(value: unknown, field: string, maxBytes: number): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw invalid('invalid_request', `${field} must be a string`);
+  if (Buffer.byteLength(value, 'utf8') > maxBytes) throw invalid('invalid_request', `${field} is longer than ${maxBytes} bytes`);
+  return value;
+}

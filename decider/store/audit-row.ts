@@ -1,0 +1,163 @@
+// How audit entries become table rows and rows become records. Validation happens here, before anything is
+// queued for writing, so a malformed entry is refused on its own and never fails a batch it would have joined.
+import { canonicalJson, parseStoredJson } from './canonical-json.js';
+import { StoreError } from './errors.js';
+import type { HashedRow } from './hash.js';
+import type { AuditEntry, AuditKind, AuditRecord, JsonValue, Verdict } from './index.js';
+
+/** Every column of a record that the entry decides (the chain columns seq, time, prev_hash, hash are the store's). */
+export type AuditContent = Omit<HashedRow, 'seq' | 'time' | 'prev_hash'>;
+
+export type AuditRow = HashedRow & { readonly hash: string };
+
+const VERDICTS: ReadonlySet<string> = new Set<Verdict>(['allow', 'deny', 'mask', 'require_approval']);
+const APPROVAL_ACTIONS: ReadonlySet<string> = new Set(['requested', 'approved', 'denied', 'expired', 'used']);
+
+/** An entry with no values at all: kinds fill in what they have. */
+export function emptyContent(kind: AuditKind): AuditContent {
+  return {
+    kind,
+    session_id: null,
+    subject: null,
+    issuer: null,
+    task_id: null,
+    task_name: null,
+    resource: null,
+    operation_kind: null,
+    operation_action: null,
+    operation: null,
+    verdict: null,
+    reasons: null,
+    masks: null,
+    approval_id: null,
+    policy_revision: null,
+    latency_us: null,
+    actor: null,
+    detail: null,
+  };
+}
+
+/** Checks an entry from outside (its types are not trusted at run time) and turns it into column values. */
+export function contentOfEntry(entry: AuditEntry): AuditContent {
+  if (typeof entry !== 'object' || entry === null) throw invalid('the entry is not an object');
+  switch (entry.kind) {
+    case 'decision':
+      return {
+        ...contextColumns(entry),
+        verdict: verdictOf(entry.verdict),
+        reasons: canonicalJson(stringList(entry.reasons, 'reasons'), 'reasons'),
+        masks: entry.masks === undefined ? '[]' : canonicalJson(jsonList(entry.masks, 'masks'), 'masks'),
+        operation: entry.operation === undefined ? null : canonicalJson(entry.operation, 'operation'),
+        approval_id: optionalString(entry.approvalId, 'approvalId'),
+        policy_revision: optionalString(entry.policyRevision, 'policyRevision'),
+        latency_us: latencyOf(entry.latencyUs),
+      };
+    case 'approval':
+      return {
+        ...contextColumns(entry),
+        approval_id: requiredString(entry.approvalId, 'approvalId'),
+        actor: requiredString(entry.actor, 'actor'),
+        detail: canonicalJson(approvalDetail(entry.action, entry.reason), 'detail'),
+      };
+    default:
+      throw invalid(`unknown entry kind ${JSON.stringify((entry as { kind: unknown }).kind)}`);
+  }
+}
+
+/** The columns decisions and approvals share: who, which task, which resource, what operation. */
+function contextColumns(entry: AuditEntry): AuditContent {
+  return {
+    ...emptyContent(entry.kind),
+    session_id: optionalString(entry.sessionId, 'sessionId'),
+    subject: optionalString(entry.subject, 'subject'),
+    issuer: optionalString(entry.issuer, 'issuer'),
+    task_id: optionalString(entry.taskId, 'taskId'),
+    task_name: optionalString(entry.taskName, 'taskName'),
+    resource: optionalString(entry.resource, 'resource'),
+    operation_kind: optionalString(entry.operationKind, 'operationKind'),
+    operation_action: optionalString(entry.operationAction, 'operationAction'),
+  };
+}
+
+function approvalDetail(action: unknown, reason: unknown): JsonValue {
+  if (typeof action !== 'string' || !APPROVAL_ACTIONS.has(action)) {
+    throw invalid(`action must be one of ${[...APPROVAL_ACTIONS].join(', ')}`);
+  }
+  const why = optionalString(reason, 'reason');
+  return why === null ? { action } : { action, reason: why };
+}
+
+function verdictOf(value: unknown): Verdict {
+  if (typeof value !== 'string' || !VERDICTS.has(value)) {
+    throw invalid(`verdict must be one of ${[...VERDICTS].join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as Verdict;
+}
+
+function latencyOf(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalid(`latencyUs must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function requiredString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw invalid(`${field} must be a non-empty string`);
+  return value;
+}
+
+/** A string that may be empty (a purpose, a reason) but must be there. */
+export function stringOrEmpty(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw invalid(`${field} must be a string`);
+  return value;
+}
+
+export function optionalString(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw invalid(`${field} must be a string`);
+  return value;
+}
+
+export function stringList(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw invalid(`${field} must be a list of strings`);
+  }
+  return value as string[];
+}
+
+function jsonList(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) throw invalid(`${field} must be a list`);
+  return value;
+}
+
+function invalid(message: string): StoreError {
+  return new StoreError('invalid_record', message);
+}
+
+/** A row as SELECT returns it, turned into the record callers see. */
+export function recordOfRow(row: AuditRow): AuditRecord {
+  return {
+    seq: row.seq as number,
+    time: row.time as string,
+    kind: row.kind as AuditKind,
+    sessionId: row.session_id as string | null,
+    subject: row.subject as string | null,
+    issuer: row.issuer as string | null,
+    taskId: row.task_id as string | null,
+    taskName: row.task_name as string | null,
+    resource: row.resource as string | null,
+    operationKind: row.operation_kind as string | null,
+    operationAction: row.operation_action as string | null,
+    operation: parseStoredJson(row.operation as string | null),
+    verdict: row.verdict as Verdict | null,
+    reasons: parseStoredJson(row.reasons as string | null) as string[] | null,
+    masks: parseStoredJson(row.masks as string | null) as JsonValue[] | null,
+    approvalId: row.approval_id as string | null,
+    policyRevision: row.policy_revision as string | null,
+    latencyUs: row.latency_us as number | null,
+    actor: row.actor as string | null,
+    detail: parseStoredJson(row.detail as string | null),
+    prevHash: row.prev_hash as string,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,114 @@
+# Least privilege per task. An operation is permitted only when, for every need of the operation, a grant of the
+# task names the resource and the action and, when the grant lists objects, one of its patterns matches the
+# object (glob patterns: `public.*`, `/var/backups/**`, `systemctl status *`).
+package taskgate.grants
+
+import data.taskgate.names
+import data.taskgate.operation
+
+# Characters that let one ssh command line run several programs or expand to anything; a command pattern
+# cannot vouch for such a line, so only a grant without an objects list covers it.
+shell_control_characters := [";", "&", "|", "`", "$", "<", ">", "(", ")", "\n", "\r"]
+
+# Proof, not the absence of a reason to deny: at least one need, and every need covered.
+permitted if {
+	count(operation.needs) > 0
+	count(uncovered) == 0
+}
+
+uncovered contains need if {
+	some need in operation.needs
+	not covered(need)
+}
+
+covered(need) if {
+	some grant in resource_grants
+	need.action in grant.actions
+	grant_reaches(grant, need.object)
+}
+
+resource_grants contains grant if {
+	some grant in input.task.grants
+	grant.resource == input.resource.name
+}
+
+# A need on the resource as a whole asks for the action only.
+grant_reaches(_, object) if object == null
+
+# A grant that lists no objects reaches every object of its resource.
+grant_reaches(grant, _) if not grant.objects
+
+grant_reaches(grant, object) if {
+	some pattern in grant.objects
+	object_matches(pattern, object)
+}
+
+object_matches(pattern, object) if {
+	is_string(object)
+	not opaque_command(object)
+	glob.match(pattern, object_delimiters, object)
+}
+
+# `*` in a pattern never crosses a delimiter: `public.*` does not match `public.orders.id`, `/srv/*` does not
+# match `/srv/a/b`. Commands have none, so `systemctl status *` matches any arguments.
+object_delimiters := ["."] if input.operation.kind == "postgres"
+
+object_delimiters := ["/"] if input.operation.kind == "http"
+
+object_delimiters := ["/"] if operation.ssh_type == "sftp"
+
+object_delimiters := [".", ":"] if operation.ssh_type == "forward"
+
+object_delimiters := null if operation.ssh_type == "exec"
+
+opaque_command(command) if {
+	operation.ssh_type == "exec"
+	some character in shell_control_characters
+	contains(command, character)
+}
+
+# ---------------------------------------------------------------------------------------------- reasons
+
+deny contains msg if {
+	not input.task
+	msg := sprintf("%s presented no task; taskgate allows only what a task grants, so ask for one (taskgate task issue)", [names.subject])
+}
+
+deny contains msg if {
+	input.task
+	some action in {need.action | some need in uncovered}
+	objects := objects_of(uncovered, action)
+	msg := sprintf("task %s has no grant for %s; ask for a task with %s", [names.task, action_on_resource(action, objects), grant_flags(action, objects)])
+}
+
+reasons contains msg if {
+	permitted
+	some action in {need.action | some need in operation.needs}
+	objects := objects_of(operation.needs, action)
+	msg := sprintf("task %s grants %s", [names.task, action_on_resource(action, objects)])
+}
+
+objects_of(needs, action) := sort({need.object | some need in needs; need.action == action; need.object != null})
+
+action_on_resource(action, objects) := sprintf("%s on %s", [action, names.resource]) if count(objects) == 0
+
+action_on_resource(action, objects) := sprintf("%s on %s (%s)", [action, names.resource, concat(", ", objects)]) if {
+	count(objects) > 0
+}
+
+# The smallest grants that would cover the objects, as `taskgate task issue --grant` takes them.
+grant_flags(action, objects) := grant_flag([names.resource, action]) if count(objects) == 0
+
+grant_flags(action, objects) := concat(" ", {grant_flag(grant_spec(action, object)) | some object in objects}) if {
+	count(objects) > 0
+}
+
+grant_spec(action, object) := [names.resource, action] if opaque_command(object)
+
+grant_spec(action, object) := [names.resource, action, object] if not opaque_command(object)
+
+grant_flag(parts) := sprintf("--grant %s", [shell_word(concat(":", parts))])
+
+shell_word(text) := text if regex.match(`^[A-Za-z0-9_./:@%+=,-]+$`, text)
+
+shell_word(text) := sprintf("'%s'", [replace(text, "'", `'\''`)]) if not regex.match(`^[A-Za-z0-9_./:@%+=,-]+$`, text)

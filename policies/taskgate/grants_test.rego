@@ -1,0 +1,135 @@
+package taskgate.grants_test
+
+import data.taskgate.fixtures_test as fx
+import data.taskgate.grants
+
+orders_select := fx.select_from("public.orders", ["id"])
+
+test_grant_without_objects_covers_every_table if {
+	grant := {"resource": "orders-db", "actions": ["read"]}
+	grants.permitted with input as fx.postgres_request([grant], [fx.select_from("analytics.events", ["id"])])
+}
+
+test_schema_pattern_covers_the_tables_of_that_schema_only if {
+	grant := {"resource": "orders-db", "actions": ["read"], "objects": ["public.*"]}
+	grants.permitted with input as fx.postgres_request([grant], [fx.select_from("public.customers", ["id"])])
+	not grants.permitted with input as fx.postgres_request([grant], [fx.select_from("analytics.events", ["id"])])
+	not grants.permitted with input as fx.postgres_request([grant], [fx.select_from("public_archive.orders", ["id"])])
+}
+
+test_star_stops_at_the_schema_dot if {
+	any_orders := {"resource": "orders-db", "actions": ["read"], "objects": ["*.orders"]}
+	grants.permitted with input as fx.postgres_request([any_orders], [orders_select])
+	grants.permitted with input as fx.postgres_request([any_orders], [fx.select_from("sales.orders", ["id"])])
+	not grants.permitted with input as fx.postgres_request([{"resource": "orders-db", "actions": ["read"], "objects": ["*"]}], [orders_select])
+}
+
+test_empty_objects_list_covers_no_table if {
+	grant := {"resource": "orders-db", "actions": ["read"], "objects": []}
+	not grants.permitted with input as fx.postgres_request([grant], [orders_select])
+}
+
+test_grant_on_another_resource_does_not_count if {
+	grant := {"resource": "reports-db", "actions": ["read"], "objects": ["public.orders"]}
+	not grants.permitted with input as fx.postgres_request([grant], [orders_select])
+}
+
+test_action_must_be_granted if {
+	not grants.permitted with input as fx.postgres_request([fx.write_orders], [orders_select])
+}
+
+test_every_table_of_every_statement_needs_a_grant if {
+	join := fx.statement("SELECT", ["public.orders", "public.customers", "public.refunds"], [], [], true)
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], [orders_select, join])
+	reasons == {"task nightly-orders-backup has no grant for read on orders-db (public.customers, public.refunds); ask for a task with --grant orders-db:read:public.customers --grant orders-db:read:public.refunds"}
+}
+
+test_statement_without_tables_needs_only_the_action if {
+	grants.permitted with input as fx.postgres_request([fx.read_orders], [fx.statement("SELECT", [], [], [], false)])
+	grants.permitted with input as fx.postgres_request([fx.read_orders], [fx.statement("BEGIN", [], [], [], false)])
+}
+
+test_ddl_needs_admin if {
+	drop := fx.statement("DROP", [], ["public.orders"], [], false)
+	reasons := grants.deny with input as fx.postgres_request([fx.write_orders], [drop])
+	reasons == {"task nightly-orders-backup has no grant for admin on orders-db (public.orders); ask for a task with --grant orders-db:admin:public.orders"}
+}
+
+test_unknown_command_needs_admin if {
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], [fx.statement("DO", [], [], [], false)])
+	reasons == {"task nightly-orders-backup has no grant for admin on orders-db; ask for a task with --grant orders-db:admin"}
+}
+
+test_server_file_functions_need_admin if {
+	read_file := {
+		"command": "SELECT", "reads": [], "writes": [], "columns": [],
+		"functions": ["pg_catalog.pg_read_file"], "has_where": false,
+	}
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], [read_file])
+	reasons == {"task nightly-orders-backup has no grant for admin on orders-db; ask for a task with --grant orders-db:admin"}
+}
+
+test_request_without_task_is_denied if {
+	request := object.remove(fx.postgres_request([fx.read_orders], [orders_select]), ["task"])
+	reasons := grants.deny with input as request
+	reasons == {"ci-backup presented no task; taskgate allows only what a task grants, so ask for one (taskgate task issue)"}
+	not grants.permitted with input as request
+}
+
+test_reasons_say_what_the_grants_cover if {
+	insert := fx.statement("INSERT", [], ["public.orders"], [], false)
+	reasons := grants.reasons with input as fx.postgres_request([fx.read_orders, fx.write_orders], [orders_select, insert])
+	reasons == {
+		"task nightly-orders-backup grants read on orders-db (public.orders)",
+		"task nightly-orders-backup grants write on orders-db (public.orders)",
+	}
+}
+
+# ---------------------------------------------------------------------------------------------- ssh
+
+test_command_pattern_covers_matching_commands if {
+	grant := {"resource": "web-1", "actions": ["exec"], "objects": ["systemctl status *"]}
+	grants.permitted with input as fx.ssh_request([grant], fx.exec("systemctl status nginx"))
+	not grants.permitted with input as fx.ssh_request([grant], fx.exec("systemctl restart nginx"))
+}
+
+test_command_with_shell_control_characters_needs_an_unrestricted_grant if {
+	command := "systemctl status nginx; cat /etc/shadow"
+	restricted := {"resource": "web-1", "actions": ["exec"], "objects": ["systemctl status *"]}
+	reasons := grants.deny with input as fx.ssh_request([restricted], fx.exec(command))
+	reasons == {"task nightly-orders-backup has no grant for exec on web-1 (systemctl status nginx; cat /etc/shadow); ask for a task with --grant web-1:exec"}
+	grants.permitted with input as fx.ssh_request([{"resource": "web-1", "actions": ["exec"]}], fx.exec(command))
+}
+
+test_suggested_grant_is_quoted_for_the_shell if {
+	reasons := grants.deny with input as fx.ssh_request([], fx.exec("systemctl restart nginx"))
+	reasons == {"task nightly-orders-backup has no grant for exec on web-1 (systemctl restart nginx); ask for a task with --grant 'web-1:exec:systemctl restart nginx'"}
+}
+
+test_shell_needs_the_shell_action if {
+	grants.permitted with input as fx.ssh_request([{"resource": "web-1", "actions": ["shell"]}], {"type": "shell"})
+	not grants.permitted with input as fx.ssh_request([{"resource": "web-1", "actions": ["exec"]}], {"type": "shell"})
+}
+
+test_sftp_paths_match_segment_by_segment if {
+	grant := {"resource": "web-1", "actions": ["read"], "objects": ["/var/backups/*"]}
+	grants.permitted with input as fx.ssh_request([grant], {"type": "sftp", "access": "read", "path": "/var/backups/orders.dump"})
+	not grants.permitted with input as fx.ssh_request([grant], {"type": "sftp", "access": "read", "path": "/var/backups/old/orders.dump"})
+	not grants.permitted with input as fx.ssh_request([grant], {"type": "sftp", "access": "write", "path": "/var/backups/orders.dump"})
+}
+
+test_port_forward_needs_its_address if {
+	grant := {"resource": "web-1", "actions": ["forward"], "objects": ["db.internal:5432"]}
+	grants.permitted with input as fx.ssh_request([grant], {"type": "forward", "host": "db.internal", "port": 5432})
+	not grants.permitted with input as fx.ssh_request([grant], {"type": "forward", "host": "db.internal", "port": 22})
+}
+
+# ---------------------------------------------------------------------------------------------- http
+
+test_http_reads_and_writes_need_their_action_and_path if {
+	grant := {"resource": "billing-api", "actions": ["read"], "objects": ["/v1/invoices/*"]}
+	grants.permitted with input as fx.http_request([grant], "GET", "/v1/invoices/42")
+	not grants.permitted with input as fx.http_request([grant], "POST", "/v1/invoices/42")
+	not grants.permitted with input as fx.http_request([grant], "GET", "/v1/customers/42")
+	not grants.permitted with input as fx.http_request([grant], "GET", "/v1/invoices/42/lines")
+}
