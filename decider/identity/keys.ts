@@ -53,7 +53,16 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
   const file = signingKeyPath(dataDir);
   const existing = await readKeyFile(file);
   if (existing !== undefined) return parseKeyFile(existing, file);
-  await createKeyFile(dataDir);
+  try {
+    await createKeyFile(dataDir);
+  } catch (err) {
+    throw new IdentityError(
+      'signing_key_unavailable',
+      `cannot create the task signing key in ${signingKeyDir(dataDir)} (${(err as Error).message}): ` +
+        'make the data directory writable by this user, or pass --data-dir',
+      { cause: err },
+    );
+  }
   return loadSigningKey(dataDir);
 }
 

@@ -214,11 +214,11 @@ function shortestDigits(x: f64): i32 {
   }
 }
 
-/** The fast path for the common doubles that have at most 15 significant digits (0.5, 123.456). Scaled to 15
- * digits, x lies within 0.11 of an integer's worth of error from x * 10^(14-k) as doubles compute it, and the
- * doubles that read back as x span less than 0.22 there: so exactly one 15-digit decimal can read back as x,
- * the integer nearest to the scaled value, and a shorter one is that decimal with its trailing zeros dropped.
- * Returns 0 when x needs 16 or 17 digits or its exponent is outside the exact range; then Dragon4 decides. */
+/** The fast path for the common doubles that have at most 15 significant digits (0.5, 123.456). Scaled by
+ * 10^(14-k) to 15 integer digits, x is computed with an error below 0.11, and the doubles that read back as x
+ * span less than 0.22: so at most one 15-digit decimal reads back as x, the integer nearest to the scaled value,
+ * and any shorter one is that decimal with its trailing zeros dropped. Returns 0 when x needs 16 or 17 digits
+ * or its exponent is outside the range of exact powers of ten; then Dragon4 decides. */
 function shortDigits(x: f64): i32 {
   const k = <i32>Math.floor(Math.log10(x));
   if (k < -7 || k > 21) return 0;
