@@ -3,17 +3,17 @@
 // fsync per record). fsync time swings widely on a shared disk, so baseline and group commit runs alternate,
 // ROUNDS times each, and the median of each is reported.
 //
-// Run: node --import ./test/fixtures/ts-loader/register.mjs bench/audit.ts [appends-per-caller]
+// Run: make bench (or `node dist/bench/run.js audit`).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, type DecisionEntry } from '../decider/store/index.js';
-import { report } from './stats.js';
+import { median, report } from './stats.js';
 
 const CONCURRENCIES = [1, 16, 64];
 const ROUNDS = 3;
 /** Appends per caller and run: the total grows with concurrency so every run lasts long enough to measure. */
-const APPENDS_PER_CALLER = Number(process.argv[2] ?? 30);
+const APPENDS_PER_CALLER = 30;
 
 /** A decision of realistic size: a SQL operation with its statement analysis and one mask. */
 function sampleDecision(i: number): DecisionEntry {
@@ -53,6 +53,9 @@ function sampleDecision(i: number): DecisionEntry {
   };
 }
 
+/** Numbers the database files, so that every run starts from an empty log. */
+let runs = 0;
+
 /** Appends `total` records from `concurrency` callers, each awaiting its append before the next; returns appends/s. */
 async function measure(dir: string, label: string, maxBatch: number, concurrency: number, total: number): Promise<number> {
   const store = await openSqliteStore({ file: join(dir, `${label}-${concurrency}-${runs++}.db`), maxBatch });
@@ -69,30 +72,27 @@ async function measure(dir: string, label: string, maxBatch: number, concurrency
   return total / seconds;
 }
 
-function medianOf(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}
-
-let runs = 0;
-const dir = await mkdtemp(join(tmpdir(), 'taskgate-bench-audit-'));
-try {
-  console.log(
-    `audit append: ${APPENDS_PER_CALLER} appends per caller, median of ${ROUNDS} runs, ` +
-      'durable commit (WAL, synchronous=FULL)',
-  );
-  for (const concurrency of CONCURRENCIES) {
-    const total = APPENDS_PER_CALLER * concurrency;
-    const baseline: number[] = [];
-    const grouped: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      baseline.push(await measure(dir, 'one-tx-per-append', 1, concurrency, total));
-      grouped.push(await measure(dir, 'group-commit', 512, concurrency, total));
+export async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'taskgate-bench-audit-'));
+  try {
+    console.log(
+      `audit append: ${APPENDS_PER_CALLER} appends per caller, median of ${ROUNDS} runs, ` +
+        'durable commit (WAL, synchronous=FULL)',
+    );
+    for (const concurrency of CONCURRENCIES) {
+      const total = APPENDS_PER_CALLER * concurrency;
+      const baseline: number[] = [];
+      const grouped: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        baseline.push(await measure(dir, 'one-tx-per-append', 1, concurrency, total));
+        grouped.push(await measure(dir, 'group-commit', 512, concurrency, total));
+      }
+      report(`appends/s, group commit, concurrency ${concurrency}`, median(grouped.sort((a, b) => a - b)), '/s', {
+        name: 'one transaction per append',
+        value: Math.round(median(baseline.sort((a, b) => a - b))),
+      });
     }
-    report(`appends/s, group commit, concurrency ${concurrency}`, medianOf(grouped), '/s', {
-      name: 'one transaction per append',
-      value: Math.round(medianOf(baseline)),
-    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-} finally {
-  await rm(dir, { recursive: true, force: true });
 }

@@ -1,12 +1,23 @@
 // `taskgate audit ...`: read, prove and export the decider's hash-chained audit log, straight from the data
 // directory (a running decider may keep writing meanwhile; readers see committed records only).
 import { parseDuration } from '../decider/identity/duration.js';
-import type { AuditFilter, AuditRecord, Verdict } from '../decider/store/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseCommandLine, stringOption, UsageError, type Io, type Options, type Parsed } from './args.js';
+import type { AuditFilter, AuditKind, AuditRecord, Verdict } from '../decider/store/index.js';
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  parseCommandLine,
+  stringOption,
+  UsageError,
+  type Io,
+  type Options,
+  type Parsed,
+} from './args.js';
 import { DATA_DIR_HELP, DATA_DIR_OPTIONS, dataDirOf, expectedFailureMessage, withExistingStore } from './data-dir.js';
 import { formatTable } from './table.js';
 
 const VERDICTS: readonly Verdict[] = ['allow', 'deny', 'mask', 'require_approval'];
+const KINDS: readonly AuditKind[] = ['decision', 'approval', 'task_issued', 'task_revoked'];
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -21,8 +32,8 @@ interface Subcommand {
 const SUBCOMMANDS: Record<string, Subcommand> = {
   ls: {
     summary: 'list audit records, filtered',
-    usage: `Usage: taskgate audit ls [--subject S] [--task T] [--verdict V] [--since 1h] [--limit N] [--json]
-                        [--data-dir DIR]
+    usage: `Usage: taskgate audit ls [--subject S] [--task T] [--verdict V] [--kind K] [--since 1h] [--limit N]
+                        [--json] [--data-dir DIR]
 
 Lists the most recent matching records, oldest first.
 
@@ -30,6 +41,7 @@ Options:
       --subject S        only records of this subject
       --task T           only records of this task (id or name)
       --verdict V        only decisions with this verdict: ${VERDICTS.join(', ')}
+      --kind K           only records of this kind: ${KINDS.join(', ')}
       --since WHEN       only records since WHEN: a duration back from now (90s, 15m, 1h, 2d) or an RFC 3339 time
       --limit N          at most N records, the most recent (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})
       --json             print a JSON array of the records instead of a table
@@ -38,6 +50,7 @@ ${DATA_DIR_HELP}`,
       subject: { type: 'string' },
       task: { type: 'string' },
       verdict: { type: 'string' },
+      kind: { type: 'string' },
       since: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean' },
@@ -138,7 +151,8 @@ async function runList(parsed: Parsed, io: Io, usage: string): Promise<number> {
 /** One line that says why: a decision's reasons, or who acted on a task or approval. */
 function summaryOf(record: AuditRecord): string {
   if (record.kind === 'decision') return (record.reasons ?? []).join('; ');
-  const detail = record.detail !== null && typeof record.detail === 'object' && !Array.isArray(record.detail) ? record.detail : {};
+  const detail =
+    record.detail !== null && typeof record.detail === 'object' && !Array.isArray(record.detail) ? record.detail : {};
   const parts = [
     record.actor === null ? undefined : `by ${record.actor}`,
     typeof detail.action === 'string' ? detail.action : undefined,
@@ -153,6 +167,10 @@ function filterOf(parsed: Parsed, usage: string, now: Date): AuditFilter {
   if (verdict !== undefined && !VERDICTS.includes(verdict as Verdict)) {
     throw new UsageError(`--verdict "${verdict}" is not a verdict: use one of ${VERDICTS.join(', ')}`, usage);
   }
+  const kind = stringOption(parsed, 'kind');
+  if (kind !== undefined && !KINDS.includes(kind as AuditKind)) {
+    throw new UsageError(`--kind "${kind}" is not a kind of record: use one of ${KINDS.join(', ')}`, usage);
+  }
   const since = stringOption(parsed, 'since');
   const limitText = stringOption(parsed, 'limit');
   const limit = limitText === undefined ? DEFAULT_LIMIT : /^\d{1,6}$/.test(limitText) ? Number(limitText) : NaN;
@@ -165,6 +183,7 @@ function filterOf(parsed: Parsed, usage: string, now: Date): AuditFilter {
     ...(subject === undefined ? {} : { subject }),
     ...(task === undefined ? {} : { task }),
     ...(verdict === undefined ? {} : { verdict: verdict as Verdict }),
+    ...(kind === undefined ? {} : { kind: kind as AuditKind }),
     ...(since === undefined ? {} : { since: sinceOf(since, now, usage) }),
     limit,
   };
@@ -182,7 +201,9 @@ function sinceOf(text: string, now: Date, usage: string): Date {
 async function runVerify(parsed: Parsed, io: Io): Promise<number> {
   const result = await withExistingStore(dataDirOf(parsed), (store) => store.verify());
   if (result.ok) {
-    io.stdout(`audit log intact: ${result.count} record${result.count === 1 ? '' : 's'}, head seq ${result.head.seq} hash ${result.head.hash}\n`);
+    io.stdout(
+      `audit log intact: ${result.count} record${result.count === 1 ? '' : 's'}, head seq ${result.head.seq} hash ${result.head.hash}\n`,
+    );
     return EXIT_OK;
   }
   io.stderr(`taskgate: audit log broken at record ${result.seq} (${result.problem}): ${result.reason}\n`);

@@ -7,8 +7,27 @@ import { loadOrCreateSigningKey } from '../decider/identity/keys.js';
 import { newTaskId } from '../decider/identity/task-id.js';
 import { mintTaskToken, rfc3339Seconds } from '../decider/identity/task-token.js';
 import { StoreError, type NewTask, type TaskGrant, type TaskRecord } from '../decider/store/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, listOption, parseCommandLine, stringOption, UsageError, type Io, type Options, type Parsed } from './args.js';
-import { CommandFailure, DATA_DIR_HELP, DATA_DIR_OPTIONS, dataDirOf, expectedFailureMessage, withExistingStore, withStore } from './data-dir.js';
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  listOption,
+  parseCommandLine,
+  stringOption,
+  UsageError,
+  type Io,
+  type Options,
+  type Parsed,
+} from './args.js';
+import {
+  CommandFailure,
+  DATA_DIR_HELP,
+  DATA_DIR_OPTIONS,
+  dataDirOf,
+  expectedFailureMessage,
+  withExistingStore,
+  withStore,
+} from './data-dir.js';
 import { formatTable } from './table.js';
 
 export const DEFAULT_TTL = '15m';
@@ -120,7 +139,10 @@ async function runIssue(parsed: Parsed, io: Io, usage: string): Promise<number> 
   const subject = requiredText(parsed, 'subject', usage);
   const name = requiredText(parsed, 'task', usage);
   if (!NAME.test(name)) {
-    throw new UsageError(`--task "${name}" is not a task name: use letters, digits, '.', '_' and '-', e.g. nightly-orders-backup`, usage);
+    throw new UsageError(
+      `--task "${name}" is not a task name: use letters, digits, '.', '_' and '-', e.g. nightly-orders-backup`,
+      usage,
+    );
   }
   const purpose = stringOption(parsed, 'purpose') ?? '';
   if (CONTROL.test(purpose)) throw new UsageError('--purpose must be one line of text', usage);
@@ -143,7 +165,9 @@ async function runIssue(parsed: Parsed, io: Io, usage: string): Promise<number> 
   // The record commits before the token is shown: a token whose task the store lacks would be refused anyway.
   await withStore(dataDir, (store) => store.issueTask(task));
   io.stdout(token + '\n');
-  io.stderr(`issued task ${task.id} (${name}) for ${subject}, expires ${task.expiresAt} (in ${formatDuration(ttlSeconds)})\n`);
+  io.stderr(
+    `issued task ${task.id} (${name}) for ${subject}, expires ${task.expiresAt} (in ${formatDuration(ttlSeconds)})\n`,
+  );
   return EXIT_OK;
 }
 
@@ -159,7 +183,10 @@ function requiredText(parsed: Parsed, option: string, usage: string): string {
 function grantsOf(parsed: Parsed, usage: string): TaskGrant[] {
   const texts = listOption(parsed, 'grant');
   if (texts.length === 0) {
-    throw new UsageError(`at least one --grant is required (${GRANT_SYNTAX}): a task with no grant can do nothing`, usage);
+    throw new UsageError(
+      `at least one --grant is required (${GRANT_SYNTAX}): a task with no grant can do nothing`,
+      usage,
+    );
   }
   return texts.map((text) => {
     const result = parseGrant(text);
@@ -176,7 +203,8 @@ function ttlOf(parsed: Parsed, usage: string): number {
   };
   const ttl = duration('ttl', DEFAULT_TTL);
   const max = duration('max-ttl', DEFAULT_MAX_TTL);
-  if (ttl < MIN_TTL_SECONDS) throw new UsageError(`--ttl ${formatDuration(ttl)} is too short: at least ${MIN_TTL_SECONDS}s`, usage);
+  if (ttl < MIN_TTL_SECONDS)
+    throw new UsageError(`--ttl ${formatDuration(ttl)} is too short: at least ${MIN_TTL_SECONDS}s`, usage);
   if (ttl > max) {
     throw new UsageError(
       `--ttl ${formatDuration(ttl)} is longer than the ${formatDuration(max)} limit: split the work into shorter ` +
@@ -210,7 +238,13 @@ async function runList(parsed: Parsed, io: Io, usage: string): Promise<number> {
   const tasks = await withExistingStore(dataDir, (store) => store.listTasks());
   const now = new Date();
   if (parsed.values.json === true) {
-    io.stdout(JSON.stringify(tasks.map((t) => taskJson(t, now)), null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        tasks.map((t) => taskJson(t, now)),
+        null,
+        2,
+      ) + '\n',
+    );
     return EXIT_OK;
   }
   if (tasks.length === 0) {

@@ -55,6 +55,9 @@ export function showExpr(e: Expr): string {
     case 'every':
       s = `every ${e.key ? `${showTerm(e.key)}, ` : ''}${showTerm(e.value)} in ${showTerm(e.domain)} { ${showBody(e.body)} }`;
       break;
+    case 'logic':
+      s = e.operands.map((operand) => `{ ${showBody(operand)} }`).join(` ${e.op} `);
+      break;
   }
   const withs = e.with.map((w) => ` with ${showTerm(w.target)} as ${showTerm(w.value)}`).join('');
   return `${e.negated ? 'not ' : ''}${s}${withs}`;

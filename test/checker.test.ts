@@ -253,6 +253,78 @@ f(x) := x * 2`);
   });
 });
 
+describe('logic operators (and, or, not { })', () => {
+  const imports = 'import future.keywords.and\nimport future.keywords.or\nimport future.keywords.not\n';
+
+  it('gives each operand its own scope: declarations and undeclared locals do not collide', () => {
+    expect(rulesOf(`package app
+${imports}p if {
+  a := -100
+  { a := 1; a > 0 } and { a := 2; a > 1 }
+  { b = 1; b > 0 } or { b = -1; b < 0 }
+  a == -100
+}`)).toEqual([
+      'data.app.p { a__1 = -100; { a__2 = 1; gt(a__2, 0) } and { a__3 = 2; gt(a__3, 1) }; ' +
+        '{ b = 1; gt(b, 0) } or { b__4 = -1; lt(b__4, 0) }; equal(a__1, -100) }',
+    ]);
+  });
+
+  it('renames locals apart in nested operands, comprehensions and every bodies', () => {
+    expect(rulesOf(`package app
+${imports}p := [1 | { some n in [1]; n > 0 } and { { some n in [2]; n > 1 } or not { some n in [3]; n > 2 } }]`)).toEqual([
+      'data.app.p = $4 { $4 = [1 | { some n__1 in [1]; gt(n__1, 0) } and ' +
+        '{ { some n__2 in [2]; gt(n__2, 1) } or { not { some n__3 in [3]; gt(n__3, 2) } } }] }',
+    ]);
+  });
+
+  it('orders the expression after the outer variables its operands read, and each operand body safely', () => {
+    expect(rulesOf(`package app
+${imports}p if {
+  x > 0 or { y > x; y = input.y }
+  x = input.x
+}`)).toEqual(['data.app.p { x = input.x; { gt(x, 0) } or { y = input.y; gt(y, x) } }']);
+  });
+
+  it('lets an operand local hide a rule of the same name inside that operand only', () => {
+    expect(rulesOf(`package app
+${imports}q := 5
+p if { { q := 1; q > 0 } and q > 4 }`)[1]).toBe('data.app.p { { q__1 = 1; gt(q__1, 0) } and { gt(data.app.q, 4) } }');
+  });
+
+  it('reports variables that an operand reads and nothing binds, and bindings that do not leak out', () => {
+    expect(errorsOf(`package app
+${imports}p if { x > 0 or true }`)).toEqual([{ code: 'rego_unsafe_var_error', message: 'var x is unsafe', at: 'm0.rego:5:8' }]);
+    expect(errorsOf(`package app
+${imports}p if {
+  { y := input.y } and true
+  y > 0
+}`)).toEqual([{ code: 'rego_unsafe_var_error', message: 'var y is unsafe', at: 'm0.rego:7:3' }]);
+    expect(errorsOf(`package app
+${imports}p if {
+  { y = input.y } or true
+  y > 0
+}`)).toEqual([{ code: 'rego_unsafe_var_error', message: 'var y is unsafe', at: 'm0.rego:6:5' }]);
+  });
+
+  it('reports redeclaring within one operand, and unused some declarations in an operand', () => {
+    expect(errorsOf(`package app
+${imports}p if { { a := 1; a := 2 } and true }`)).toEqual([{ code: 'rego_compile_error', message: 'var a assigned above', at: 'm0.rego:5:18' }]);
+    expect(errorsOf(`package app
+${imports}p if { { some z; true } or true }`)).toEqual([{ code: 'rego_compile_error', message: 'declared var z unused', at: 'm0.rego:5:10' }]);
+  });
+
+  it('checks calls, with targets and recursion inside operands', () => {
+    expect(errorsOf(`package app
+${imports}p if { true and { nope(1) } }`).map((x) => x.message)).toEqual(['undefined function nope']);
+    expect(errorsOf(`package app
+${imports}p if { true or { q with foo as 1 } }
+q := 1`).map((x) => x.code)).toEqual(['rego_type_error']);
+    expect(errorsOf(`package app
+${imports}p if q or true
+q if { false and p }`).map((x) => x.code)).toEqual(['rego_recursion_error', 'rego_recursion_error']);
+  });
+});
+
 describe('paths, kinds and byPath (invariants 4 and 5)', () => {
   it('sets an absolute path and a kind on every rule and groups them by static path', () => {
     const policy = checkRego(
@@ -588,6 +660,7 @@ function invariantViolations(body: Body, seen: Set<string>, where: string): stri
       for (const k of [e.key, e.value]) if (k?.type === 'var') inner.add(k.name);
       problems.push(...invariantViolations(e.body, inner, where));
     }
+    if (e.type === 'logic') for (const operand of e.operands) problems.push(...invariantViolations(operand, local, where));
     for (const v of vars) local.add(v);
   }
   return problems;

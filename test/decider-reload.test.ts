@@ -64,7 +64,8 @@ async function expectAnswersMatchRevisions(decider: TestDecider, answers: Decisi
 }
 
 describe('policy reload', () => {
-  it('swaps a changed policy directory under load without a failed or wrong decision, and keeps it over a broken change', async () => {
+  // Three compiles (start, v2, the broken change) while the machine is kept busy deciding.
+  it('swaps a changed policy directory under load without a failed or wrong decision, and keeps it over a broken change', { timeout: 240_000 }, async () => {
     const root = tempDir();
     const dir = join(root, 'policy');
     writePolicy(dir, { 'decision.rego': policyVersion('v1') });
@@ -112,7 +113,7 @@ describe('policy reload', () => {
     }
   });
 
-  it('reloads a bundle file replaced under load', async () => {
+  it('reloads a bundle file replaced under load', { timeout: 240_000 }, async () => {
     const root = tempDir();
     const build = async (version: string, revision: string) => {
       writePolicy(join(root, `src-${version}`), { 'decision.rego': policyVersion(version) });

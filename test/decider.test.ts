@@ -1,7 +1,8 @@
 // The decider over real gRPC: the shipped policy's four verdicts, refusals, request validation, streams, health
 // and metrics; then a policy built to misbehave, to show every failure comes back deny.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentials, status } from '@grpc/grpc-js';
+import { Client, credentials, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDecider, DeciderCallError, type DeciderClient } from '../decider/server/client.js';
 import { loadProtos } from '../decider/server/proto.js';
@@ -109,7 +110,7 @@ describe('decider with the shipped policy', () => {
     expect(revoked.code).toBe(0);
     const d = await client.decide({ session_id: sessionId, operation_json: op });
     expect(d.verdict).toBe('deny');
-    expect(d.reasons[0]).toContain('revoked');
+    expect(d.reasons[0]).toMatch(/was revoked by \S+ at \S+ \(leaked in a log\)/);
     const [record] = (await decider.store.list({ verdict: 'deny' })).filter((r) => r.seq === Number(d.audit_seq));
     expect(record.reasons?.[0]).toContain('revoked');
     const again = await refusal(client.openSession({ credential: token, resource: 'orders-db', kind: 'postgres' }));
@@ -160,6 +161,20 @@ describe('decider with the shipped policy', () => {
     stream.end();
   });
 
+  it('survives bytes that are not a DecideRequest on a stream', async () => {
+    const { sessionId } = await session(['orders-db:read:public.orders']);
+    const raw = new Client(decider.address, credentials.createInsecure());
+    const call = raw.makeBidiStreamRequest('/taskgate.v1.Decider/DecideStream', (b: Buffer) => b, (b: Buffer) => b);
+    const ended = new Promise<{ code: number }>((resolve) => {
+      call.on('error', (e: { code: number }) => resolve(e));
+      call.on('data', () => undefined);
+    });
+    call.write(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+    expect((await ended).code).not.toBe(status.OK);
+    raw.close();
+    expect((await client.decide({ session_id: sessionId, operation_json: pgOperation('SELECT', { reads: ['public.orders'] }) })).verdict).toBe('allow');
+  });
+
   it('gives up on a request past its deadline without harm', async () => {
     const { sessionId } = await session(['orders-db:read:public.orders']);
     const late = await refusal(client.decide({ session_id: sessionId, operation_json: pgOperation('SELECT', { reads: ['public.orders'] }) }, 0));
@@ -190,6 +205,25 @@ describe('decider with the shipped policy', () => {
     expect(metrics).toMatch(/taskgate_decision_duration_seconds_count [1-9]/);
     expect(metrics).toContain('taskgate_audit_write_failures_total 0');
     expect(metrics).toContain('taskgate_policy_reloads_total{status="loaded"} 1');
+  });
+
+  it('answers `taskgate decide` with the decision as JSON, and says why a refusal happened', async () => {
+    const token = await issueToken(dataDir, 'nightly-orders-backup', ['orders-db:read:public.orders']);
+    const file = join(tempDir(), 'op.json');
+    writeFileSync(file, pgOperation('DELETE', { writes: ['public.orders'] }, [], true));
+    const args = ['decide', '--resource', 'orders-db', '--kind', 'postgres', '--operation', file, '--decider', decider.address];
+    const decided = await cli([...args, '--token', token]);
+    expect(decided.code, decided.stderr).toBe(0);
+    const printed = JSON.parse(decided.stdout);
+    expect(printed).toMatchObject({ verdict: 'deny', mask: [], policy_revision: decider.decider.engine.current?.revision, identity: { subject: 'ci-bot' }, task: { name: 'nightly-orders-backup' } });
+    expect(printed.reasons[0]).toContain('has no grant for write on orders-db');
+    expect(printed.audit_seq).toBeGreaterThan(0);
+
+    const refused = await cli([...args, '--token', 'garbage']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refused: malformed_token');
+    const usage = await cli(['decide', '--resource', 'orders-db', '--kind', 'mysql', '--operation', file, '--token', token]);
+    expect(usage.code).toBe(2);
   });
 
   it('leaves an audit chain that verifies', async () => {

@@ -2,7 +2,10 @@
 // SDK: what the SDK sees is what a user of taskgate's policies sees.
 import { describe, expect, it } from 'vitest';
 import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import binaryen from 'binaryen';
 import { emit } from '../rego/wasm/emitter.js';
+import { RuntimeLink } from '../rego/wasm/link.js';
+import { validationRequested } from '../rego/wasm/validation.js';
 import { compilePolicy } from '../rego/compile.js';
 import type { Block, ConstValue, Func, Plan, Stmt } from '../rego/plan/ir.js';
 
@@ -96,6 +99,49 @@ describe('emitter: module', () => {
     const policy = await loadPolicy(wasm);
     expect(value(policy, { k: 1 })).toBe(1);
     expect(value(policy, { k: 2 })).toBeUndefined();
+  });
+
+  it('validates every module it emits under the test runner, and production only on request', () => {
+    expect(validationRequested()).toBe(true);
+    expect(validationRequested({})).toBe(false);
+    expect(validationRequested({ TASKGATE_VALIDATE_WASM: '1' })).toBe(true);
+  });
+});
+
+describe('emitter: runtime link', () => {
+  /** A module whose export `f` calls `g` with `forwarded` as arguments. */
+  function moduleWithWrapper(forwarded: number[]): binaryen.Module {
+    const m = new binaryen.Module();
+    const i32 = binaryen.i32;
+    const pair = binaryen.createType([i32, i32]);
+    m.addFunction('g', pair, i32, [], m.i32.sub(m.local.get(0, i32), m.local.get(1, i32)));
+    m.addFunction('f', pair, i32, [], m.call('g', forwarded.map((l) => m.local.get(l, i32)), i32));
+    m.addFunctionExport('f', 'f');
+    return m;
+  }
+
+  /** The function a generated call to export `f` targets. */
+  function callTarget(m: binaryen.Module): string {
+    const call = new RuntimeLink(m).call('f', [m.i32.const(5), m.i32.const(3)]);
+    return (binaryen.getExpressionInfo(call) as binaryen.CallInfo).target;
+  }
+
+  it('calls the function an export wrapper forwards to, skipping the wrapper', () => {
+    const m = moduleWithWrapper([0, 1]);
+    try {
+      expect(callTarget(m)).toBe('g');
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it('keeps the export when it does more than forward its parameters in order', () => {
+    const m = moduleWithWrapper([1, 0]);
+    try {
+      expect(callTarget(m)).toBe('f');
+    } finally {
+      m.dispose();
+    }
   });
 });
 

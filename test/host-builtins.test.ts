@@ -76,15 +76,17 @@ describe('strings', () => {
 });
 
 describe('regex (RE2)', () => {
+  // regex.match and regex.is_valid are native (test/runtime-match.test.ts); the host's RE2 translation serves the
+  // other regex builtins, tested here through regex.find_n.
+  const m = (p: string, v: string) => (call('regex.find_n', p, v, 1) as string[]).length > 0;
   it('translates RE2-only syntax', () => {
-    expect(call('regex.match', '(?i)^ABC$', 'abc')).toBe(true);
-    expect(call('regex.match', '^[[:alpha:]]+\\z', 'abc')).toBe(true);
-    expect(call('regex.match', '(?P<word>\\w+)', 'x')).toBe(true);
-    expect(call('regex.match', 'a{,2}', 'a{,2}')).toBe(true);
-    expect(call('regex.match', '^\\pL+$', 'héllo')).toBe(true);
+    expect(m('(?i)^ABC$', 'abc')).toBe(true);
+    expect(m('^[[:alpha:]]+\\z', 'abc')).toBe(true);
+    expect(m('(?P<word>\\w+)', 'x')).toBe(true);
+    expect(m('a{,2}', 'a{,2}')).toBe(true);
+    expect(m('^\\pL+$', 'héllo')).toBe(true);
   });
   it('applies flags where RE2 puts them, and RE2 meanings of . ^ $', () => {
-    const m = (p: string, v: string) => call('regex.match', p, v);
     expect([m('a(?i)b', 'aB'), m('a(?i)b', 'AB')]).toEqual([true, false]);
     expect([m('^(?i:ab)c$', 'ABc'), m('^(?i:ab)c$', 'ABC')]).toEqual([true, false]);
     expect([m('^(?i)a(?-i)b$', 'Ab'), m('^(?i)a(?-i)b$', 'AB')]).toEqual([true, false]);
@@ -95,9 +97,8 @@ describe('regex (RE2)', () => {
   });
   it('rejects what RE2 rejects', () => {
     for (const bad of ['(?=a)', '(?<!a)b', '(a)\\1', '++', 'a**', '[z-a]', 'a{1001}']) {
-      expect(call('regex.is_valid', bad), bad).toBe(false);
+      expect(() => m(bad, ''), bad).toThrow();
     }
-    expect(call('regex.is_valid', 17)).toBe(false);
   });
   it('finds, splits and replaces like Go', () => {
     expect(call('regex.find_n', 'a.', 'a1a2a3', 2)).toEqual(['a1', 'a2']);
@@ -115,14 +116,8 @@ describe('regex (RE2)', () => {
 });
 
 describe('glob', () => {
-  it('matches with delimiters, super-asterisks, classes and alternatives', () => {
-    expect(call('glob.match', '*.example.org', ['.'], 'www.example.org')).toBe(true);
-    expect(call('glob.match', '*.example.org', ['.'], 'a.b.example.org')).toBe(false);
-    expect(call('glob.match', '**.example.org', ['.'], 'a.b.example.org')).toBe(true);
-    expect(call('glob.match', '*', null, 'a.b')).toBe(true);
-    expect(call('glob.match', '*', [], 'a.b')).toBe(false);
-    expect(call('glob.match', '{x,y[0-9]}z', [], 'y5z')).toBe(true);
-    expect(call('glob.match', '[!a-c]x', [], 'bx')).toBe(false);
+  // glob.match is native: test/runtime-match.test.ts.
+  it('quotes the meta characters', () => {
     expect(call('glob.quote_meta', 'a*b?[c]{d}')).toBe('a\\*b\\?\\[c\\]\\{d\\}');
   });
 });
@@ -195,13 +190,11 @@ describe('semver and uuid', () => {
 });
 
 describe('net', () => {
-  it('answers containment and intersection for IPv4 and IPv6', () => {
-    expect(call('net.cidr_contains', '10.0.0.0/8', '10.20.0.0/16')).toBe(true);
-    expect(call('net.cidr_contains', '10.0.0.0/16', '10.0.0.0/8')).toBe(false);
-    expect(call('net.cidr_contains', 'fd00::/8', 'fd12::1')).toBe(true);
+  // net.cidr_contains is native: test/runtime-match.test.ts.
+  it('answers intersection and validity for IPv4 and IPv6', () => {
     expect(call('net.cidr_intersects', '10.0.0.0/24', '10.0.0.128/25')).toBe(true);
     expect(call('net.cidr_is_valid', '10.0.0.0/33')).toBe(false);
-    expect(() => call('net.cidr_contains', 'bad', '10.0.0.1')).toThrow(/invalid CIDR/);
+    expect(() => call('net.cidr_intersects', 'bad', '10.0.0.1/32')).toThrow(/invalid CIDR/);
   });
   it('expands and merges', () => {
     expect(call('net.cidr_expand', '10.0.0.6/31')).toEqual(['10.0.0.6', '10.0.0.7']);

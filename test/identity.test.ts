@@ -91,7 +91,9 @@ describe('task signing key', () => {
 
   it('is reported missing with the way to make it', async () => {
     const message = await refusal(loadSigningKey(join(dir, 'nothing-here')), 'signing_key_unavailable');
-    expect(message).toMatch(/no task signing key in .*nothing-here\/keys: start the decider once or run `taskgate task issue`/);
+    expect(message).toMatch(
+      /no task signing key in .*nothing-here\/keys: start the decider once or run `taskgate task issue`/,
+    );
   });
 
   it('is refused when others may read it', async () => {
@@ -108,7 +110,9 @@ describe('task signing key', () => {
     await loadOrCreateSigningKey(dataDir);
     const content = JSON.parse(await readFile(signingKeyPath(dataDir), 'utf8')) as { kid: string };
     await writeFile(signingKeyPath(dataDir), JSON.stringify({ ...content, kid: 'someone-elses' }), { mode: 0o600 });
-    expect(await refusal(loadSigningKey(dataDir), 'signing_key_unavailable')).toContain('its kid does not match the key');
+    expect(await refusal(loadSigningKey(dataDir), 'signing_key_unavailable')).toContain(
+      'its kid does not match the key',
+    );
     await writeFile(signingKeyPath(dataDir), '{not json', { mode: 0o600 });
     expect(await refusal(loadSigningKey(dataDir), 'signing_key_unavailable')).toContain('not JSON');
   });
@@ -184,13 +188,21 @@ describe('task tokens', () => {
       .setNotBefore('0s')
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('a shared secret that is at least 32 bytes'));
-    expect(await refusal(verifier.verifyCredential(token), 'alg_not_allowed')).toContain('signed with HS256, but taskgate tokens must be signed with EdDSA');
+    expect(await refusal(verifier.verifyCredential(token), 'alg_not_allowed')).toContain(
+      'signed with HS256, but taskgate tokens must be signed with EdDSA',
+    );
   });
 
   it('refuses the wrong audience', async () => {
     const { task } = await issued();
     const token = await forged({
-      iss: 'taskgate', aud: 'someone-else', sub: task.subject, jti: task.id, iat: now(), nbf: now(), exp: now() + 300,
+      iss: 'taskgate',
+      aud: 'someone-else',
+      sub: task.subject,
+      jti: task.id,
+      iat: now(),
+      nbf: now(),
+      exp: now() + 300,
       task: { name: task.name, purpose: '', grants: [] },
     });
     expect(await refusal(verifier.verifyCredential(token), 'wrong_audience')).toContain('"someone-else"');
@@ -200,7 +212,9 @@ describe('task tokens', () => {
     const { task, token } = await issued();
     const at = (rfc3339: string, deltaSeconds: number) => () => new Date(Date.parse(rfc3339) + deltaSeconds * 1000);
     const late = await createCredentialVerifier({ taskKey, settings, tasks: store, clock: at(task.expiresAt, 6) });
-    expect(await refusal(late.verifyCredential(token), 'expired')).toContain(`expired at ${new Date(task.expiresAt).toISOString()}`);
+    expect(await refusal(late.verifyCredential(token), 'expired')).toContain(
+      `expired at ${new Date(task.expiresAt).toISOString()}`,
+    );
     const barely = await createCredentialVerifier({ taskKey, settings, tasks: store, clock: at(task.expiresAt, 4) });
     await expect(barely.verifyCredential(token)).resolves.toHaveProperty('task.id', task.id);
     const early = await createCredentialVerifier({ taskKey, settings, tasks: store, clock: at(task.issuedAt, -60) });
@@ -233,7 +247,14 @@ describe('task tokens', () => {
   });
 
   it('refuses malformed tokens', async () => {
-    for (const token of ['', 'not-a-token', 'a.b', 'a.b.c', `${'x'.repeat(20_000)}.y.z`, 'eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.AAAA']) {
+    for (const token of [
+      '',
+      'not-a-token',
+      'a.b',
+      'a.b.c',
+      `${'x'.repeat(20_000)}.y.z`,
+      'eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.AAAA',
+    ]) {
       expect(await refusal(verifier.verifyCredential(token), 'malformed_token')).toContain('three base64url parts');
     }
   });
@@ -241,7 +262,12 @@ describe('task tokens', () => {
   it('refuses a token without a task id', async () => {
     const { task } = await issued();
     const token = await forged({
-      iss: 'taskgate', aud: 'taskgate', sub: task.subject, iat: now(), nbf: now(), exp: now() + 300,
+      iss: 'taskgate',
+      aud: 'taskgate',
+      sub: task.subject,
+      iat: now(),
+      nbf: now(),
+      exp: now() + 300,
       task: { name: task.name, purpose: '', grants: [] },
     });
     expect(await refusal(verifier.verifyCredential(token), 'missing_claim')).toContain('"jti"');
@@ -251,12 +277,18 @@ describe('task tokens', () => {
     const { task, token } = await issued();
     await store.revokeTask(task.id, 'alice', 'the backup host was compromised');
     const message = await refusal(verifier.verifyCredential(token), 'task_revoked');
-    expect(message).toMatch(new RegExp(`task ${task.id} \\(nightly-orders-backup\\) was revoked by alice at \\d{4}-.*: the backup host was compromised`));
+    expect(message).toMatch(
+      new RegExp(
+        `task ${task.id} \\(nightly-orders-backup\\) was revoked by alice at \\d{4}-.*: the backup host was compromised`,
+      ),
+    );
   });
 
   it('refuses a task the store does not know, or knows differently', async () => {
     const unknown = newTask();
-    expect(await refusal(verifier.verifyCredential(await mintTaskToken(taskKey, unknown)), 'task_unknown')).toContain(unknown.id);
+    expect(await refusal(verifier.verifyCredential(await mintTaskToken(taskKey, unknown)), 'task_unknown')).toContain(
+      unknown.id,
+    );
     const { task } = await issued();
     const otherSubject = await mintTaskToken(taskKey, { ...task, subject: 'mallory' });
     expect(await refusal(verifier.verifyCredential(otherSubject), 'task_mismatch')).toContain('"mallory"');
@@ -302,10 +334,14 @@ describe('OIDC ID tokens', () => {
   it('refuses alg none and symmetric algorithms', async () => {
     const none = unsigned({ alg: 'none' }, { iss: ISSUER, aud: AUDIENCE, sub: 'alice', exp: now() + 300 });
     await refusal(verifier.verifyCredential(none), 'alg_none');
+    const noneFromNowhere = unsigned({ alg: 'None' }, { iss: 'https://evil.test', sub: 'alice' });
+    await refusal(verifier.verifyCredential(noneFromNowhere), 'alg_none');
     const hmac = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'alice', exp: now() + 300 })
       .setProtectedHeader({ alg: 'HS256', kid: 'idp-1' })
       .sign(new TextEncoder().encode('a shared secret that is at least 32 bytes'));
-    expect(await refusal(verifier.verifyCredential(hmac), 'alg_not_allowed')).toContain(`${ISSUER} tokens must be signed with one of RS256,`);
+    expect(await refusal(verifier.verifyCredential(hmac), 'alg_not_allowed')).toContain(
+      `${ISSUER} tokens must be signed with one of RS256,`,
+    );
   });
 
   it('refuses an issuer that is not configured', async () => {
@@ -323,7 +359,9 @@ describe('OIDC ID tokens', () => {
 
   it('refuses expired and not-yet-valid tokens beyond the clock skew', async () => {
     await expect(verifier.verifyCredential(await idToken({ exp: now() - 10 }))).resolves.toBeDefined();
-    expect(await refusal(verifier.verifyCredential(await idToken({ exp: now() - 60 })), 'expired')).toContain('clock skew allowed 30s');
+    expect(await refusal(verifier.verifyCredential(await idToken({ exp: now() - 60 })), 'expired')).toContain(
+      'clock skew allowed 30s',
+    );
     await expect(verifier.verifyCredential(await idToken({ nbf: now() + 10 }))).resolves.toBeDefined();
     await refusal(verifier.verifyCredential(await idToken({ nbf: now() + 120 })), 'not_yet_valid');
   });
@@ -342,6 +380,25 @@ describe('OIDC ID tokens', () => {
     const token = await idToken({}, { key: strangerKey.privateKey, kid: 'stranger' });
     const message = await refusal(verifier.verifyCredential(token), 'unknown_kid');
     expect(message).toContain(`no key with kid "stranger" (keys from jwks_file ${jwksFile})`);
+  });
+
+  it('tries every key of the set for a token without a kid', async () => {
+    const second = await rsaKey('idp-2');
+    const twoKeys = join(dir, 'two-keys.json');
+    await writeFile(twoKeys, JSON.stringify({ keys: [idpKey.publicJwk, second.publicJwk] }));
+    const settings = validateIdentityConfig(
+      { oidc: [{ issuer: ISSUER, audience: AUDIENCE, jwks_file: twoKeys }] },
+      { baseDir: dir },
+    );
+    const rotated = await createCredentialVerifier({ settings, tasks: store });
+    const sign = (key: CryptoKey) =>
+      new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'carol', exp: now() + 300 })
+        .setProtectedHeader({ alg: 'RS256' })
+        .sign(key);
+    await expect(rotated.verifyCredential(await sign(second.privateKey))).resolves.toMatchObject({
+      identity: { subject: 'carol' },
+    });
+    await refusal(rotated.verifyCredential(await sign(strangerKey.privateKey)), 'bad_signature');
   });
 
   it('refuses a token without a subject or with malformed groups', async () => {
@@ -372,10 +429,29 @@ describe('OIDC with keys from an https JWKS endpoint', () => {
   beforeAll(async () => {
     const keyFile = join(dir, 'tls-key.pem');
     caFile = join(dir, 'tls-cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-keyout', keyFile, '-out', caFile, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        keyFile,
+        '-out',
+        caFile,
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     server = createServer({ key: await readFile(keyFile), cert: await readFile(caFile) }, (req, res) => {
       if (!serveJwks) {
         res.writeHead(500).end('down for maintenance');
@@ -393,7 +469,10 @@ describe('OIDC with keys from an https JWKS endpoint', () => {
   });
 
   async function verifierFor(entry: Record<string, unknown>): Promise<CredentialVerifier> {
-    const settings = validateIdentityConfig({ oidc: [{ issuer: ISSUER, audience: AUDIENCE, ...entry }] }, { baseDir: dir });
+    const settings = validateIdentityConfig(
+      { oidc: [{ issuer: ISSUER, audience: AUDIENCE, ...entry }] },
+      { baseDir: dir },
+    );
     return createCredentialVerifier({ settings, tasks: store });
   }
 
@@ -410,7 +489,9 @@ describe('OIDC with keys from an https JWKS endpoint', () => {
 
   it('refuses when the server certificate is not trusted', async () => {
     const verifier = await verifierFor({ jwks_url: `${base}/jwks.json` });
-    expect(await refusal(verifier.verifyCredential(await token()), 'jwks_unavailable')).toContain('self-signed certificate');
+    expect(await refusal(verifier.verifyCredential(await token()), 'jwks_unavailable')).toContain(
+      'self-signed certificate',
+    );
   });
 
   it('refuses when the endpoint does not serve the keys', async () => {

@@ -40,6 +40,7 @@ function e(expr: Expr): string {
     case 'some': out = `some ${expr.vars.map(t).join(', ')}`; break;
     case 'somein': out = `some ${expr.key ? `${t(expr.key)}, ` : ''}${t(expr.value)} in ${t(expr.collection)}`; break;
     case 'every': out = `every ${expr.key ? `${t(expr.key)}, ` : ''}${t(expr.value)} in ${t(expr.domain)} { ${b(expr.body)} }`; break;
+    case 'logic': out = expr.operands.map((operand) => `{ ${b(operand)} }`).join(` ${expr.op} `); break;
   }
   if (expr.negated) out = `not ${out}`;
   for (const w of expr.with) out += ` with ${t(w.target)} as ${t(w.value)}`;
@@ -339,6 +340,78 @@ describe('rules', () => {
   });
 });
 
+// ---------------------------------------------------------------------------------------------- logic keywords
+
+const LOGIC_IMPORTS = 'import future.keywords.and\nimport future.keywords.or\nimport future.keywords.not\n';
+
+/** The body of `p if { text }` in a module that imports the experimental keywords. */
+function logicBody(text: string): string {
+  return b(module(`${LOGIC_IMPORTS}p if {\n${text}\n}`).rules[0].body);
+}
+
+describe('logic keywords (and, or, not { })', () => {
+  it('binds and tighter than or, not tighter than and, and chains left to right', () => {
+    expect(logicBody('a and b or c and d')).toBe('{ { a } and { b } } or { { c } and { d } }');
+    expect(logicBody('a or b and c or d')).toBe('{ a } or { { b } and { c } } or { d }');
+    expect(logicBody('a and b and c')).toBe('{ a } and { b } and { c }');
+    expect(logicBody('not a and b')).toBe('{ not a } and { b }');
+    expect(logicBody('x > 0 and count(xs) == 2 or "a" in ys')).toBe('{ { gt(x, 0) } and { equal(count(xs), 2) } } or { internal.member_2("a", ys) }');
+  });
+
+  it('reads braced operands as bodies, before and after the keyword', () => {
+    expect(logicBody('{ a := 1; a > 0 } and input.y == 2')).toBe('{ a := 1; gt(a, 0) } and { equal(ref(input; "y"), 2) }');
+    expect(logicBody('input.y == 2 and { a := 1\n a > 0 }')).toBe('{ equal(ref(input; "y"), 2) } and { a := 1; gt(a, 0) }');
+    expect(logicBody('{ a or { b and c } } and d')).toBe('{ { a } or { { b } and { c } } } and { d }');
+    expect(logicBody('{ some n in xs; n > 0 } or false')).toBe('{ some n in xs; gt(n, 0) } or { false }');
+  });
+
+  it('keeps braces that no keyword follows a set, an object or a comprehension', () => {
+    expect(logicBody('{1, 2} == s and {"k": 1} == o')).toBe('{ equal(set(1, 2), s) } and { equal(obj("k": 1), o) }');
+    expect(logicBody('x := {y | y := xs[_]}\nx')).toBe('x := {y | y := ref(xs; _)}; x');
+    expect(logicBody('a and {"k": 1} == o; b or {1} == s')).toBe('{ a } and { equal(obj("k": 1), o) }; { b } or { equal(set(1), s) }');
+    expect(logicBody('xs := [1 | a or { b }]')).toBe('xs := [1 | { a } or { b }]');
+    expect(logicBody('x := or({1}, {2}); y := and({1}, {2})')).toBe('x := or(set(1), set(2)); y := and(set(1), set(2))');
+  });
+
+  it('applies a trailing with to the whole expression, and refuses one between operands', () => {
+    expect(logicBody('a and b with input as {"x": 1}')).toBe('{ a } and { b } with input as obj("x": 1)');
+    expect(logicBody('{ q with input.x as 1 } and input.x == 5')).toBe('{ q with ref(input; "x") as 1 } and { equal(ref(input; "x"), 5) }');
+    expect(errors(`package a\n${LOGIC_IMPORTS}p if { a with input as 1 and b }`))
+      .toEqual(['5:26: unexpected name and: with applies to the whole and/or expression: put it last, or in a braced operand { ... }']);
+  });
+
+  it('negates a braced body with future.keywords.not', () => {
+    expect(logicBody('not { some n in xs; n < 0 or n > 10 }')).toBe('not { some n in xs; { lt(n, 0) } or { gt(n, 10) } }');
+    expect(logicBody('not { a } and b')).toBe('{ not { a } } and { b }');
+    expect(rules('p if { not {1} }')).toEqual(['"p" if { not set(1) }']);
+  });
+
+  it('works in rule heads, else clauses, comprehensions and every', () => {
+    expect(module(`${LOGIC_IMPORTS}p := 1 if a or b else := 2 if c and d`).rules.map(r))
+      .toEqual(['"p" := 1 if { { a } or { b } } else := 2 if { { c } and { d } }']);
+    expect(logicBody('xs := [1 | true or true]\nevery n in xs { n < 0 or n > 0 }'))
+      .toBe('xs := [1 | { true } or { true }]; every n in xs { { lt(n, 0) } or { gt(n, 0) } }');
+  });
+
+  it('puts the location of the first operand on the expression', () => {
+    const [expr] = module(`${LOGIC_IMPORTS}p if {\n  input.a or input.b\n}`).rules[0].body;
+    expect(expr).toMatchObject({ type: 'logic', op: 'or', loc: { row: 6, col: 3 } });
+  });
+
+  it('reads and and or as keywords only in a module that imports them', () => {
+    expect(errors('package a\np if { true and true }')).toEqual(['2:13: unexpected name and: expected a newline or ";" or "}" after the expression']);
+    expect(errors('package a\nimport future.keywords.and\np if { true or true }')).toEqual(['3:13: unexpected name or: expected a newline or ";" or "}" after the expression']);
+    expect(module('import future.keywords.or\np if a or b').rules.map(r)).toEqual(['"p" if { { a } or { b } }']);
+    expect(errors('package a\nimport future.keywords.xor')).toEqual(['2:8: invalid import: expected future.keywords or future.keywords.x, x one of contains, every, if, in, and, or, not']);
+    expect(errors('package a\nimport future.keywords.or as x')).toEqual(['2:8: future imports cannot be aliased']);
+  });
+
+  it('reports a missing operand where it is missing', () => {
+    expect(errors(`package a\n${LOGIC_IMPORTS}p if { a and }`)).toEqual(['5:14: unexpected "}": expected a term']);
+    expect(errors(`package a\n${LOGIC_IMPORTS}p if { a or {} }`)).toEqual(['5:14: unexpected "}": expected an expression (a body cannot be empty)']);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------- modules
 
 describe('modules', () => {
@@ -448,7 +521,6 @@ interface ComplianceCase {
   modules?: string[];
   input_term?: string;
   want_error_code?: string;
-  experimental_keywords?: boolean;
 }
 
 function loadCases(): ComplianceCase[] {
@@ -470,10 +542,8 @@ const WITH_IN_TEMPLATE = new Set([
 
 describe('compliance suite', () => {
   const cases = loadCases();
-  // `and`/`or` keywords are an OPA experiment (`import future.keywords.and`) that Rego v1 does not include.
-  const experimental = cases.filter((c) => c.experimental_keywords);
   const unsupported = cases.filter((c) => WITH_IN_TEMPLATE.has(c.note));
-  const supported = cases.filter((c) => !c.experimental_keywords && !WITH_IN_TEMPLATE.has(c.note));
+  const supported = cases.filter((c) => !WITH_IN_TEMPLATE.has(c.note));
 
   it('parses every module, and fails exactly where a parse error is wanted', () => {
     let modules = 0;
@@ -511,8 +581,8 @@ describe('compliance suite', () => {
   });
 
   it('rejects what it does not support with a located error', () => {
-    expect(experimental.length + unsupported.length).toBe(cases.length - supported.length);
-    for (const c of [...experimental, ...unsupported]) {
+    expect(unsupported.length).toBe(cases.length - supported.length);
+    for (const c of unsupported) {
       const thrown = (() => {
         try {
           (c.modules ?? []).forEach((text, i) => parseModule(text, `${c.note}#${i}`));
@@ -524,6 +594,6 @@ describe('compliance suite', () => {
       expect(thrown, c.note).toBeInstanceOf(RegoErrors);
       for (const one of (thrown as RegoErrors).errors) expect(one.loc.row).toBeGreaterThan(0);
     }
-    console.log(`compliance: ${experimental.length} experimental-keyword and ${unsupported.length} with-in-template cases rejected`);
+    console.log(`compliance: ${unsupported.length} with-in-template cases rejected`);
   });
 });

@@ -42,13 +42,27 @@ afterAll(async () => {
 });
 
 function issue(...extra: string[]): Promise<Run> {
-  return run('task', 'issue', '--subject', 'ci-backup', '--task', 'nightly-orders-backup', '--data-dir', dataDir, ...extra);
+  return run(
+    'task',
+    'issue',
+    '--subject',
+    'ci-backup',
+    '--task',
+    'nightly-orders-backup',
+    '--data-dir',
+    dataDir,
+    ...extra,
+  );
 }
 
 async function verify(token: string) {
   const store = await openStore({ dataDir });
   try {
-    const verifier = await createCredentialVerifier({ taskKey: await loadSigningKey(dataDir), settings: { oidc: [] }, tasks: store });
+    const verifier = await createCredentialVerifier({
+      taskKey: await loadSigningKey(dataDir),
+      settings: { oidc: [] },
+      tasks: store,
+    });
     return await verifier.verifyCredential(token);
   } finally {
     await store.close();
@@ -61,10 +75,19 @@ function claimsOf(token: string): Record<string, unknown> {
 
 describe('task issue', () => {
   it('prints only the token on stdout, and the task id and expiry on stderr', async () => {
-    const r = await issue('--grant', 'orders-db:read:public.orders', '--ttl', '20m', '--purpose', 'back up the orders tables');
+    const r = await issue(
+      '--grant',
+      'orders-db:read:public.orders',
+      '--ttl',
+      '20m',
+      '--purpose',
+      'back up the orders tables',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(JWT_LINE);
-    expect(r.stderr).toMatch(/^issued task (tsk_[0-9A-Z]{26}) \(nightly-orders-backup\) for ci-backup, expires \S+Z \(in 20m\)\n$/);
+    expect(r.stderr).toMatch(
+      /^issued task (tsk_[0-9A-Z]{26}) \(nightly-orders-backup\) for ci-backup, expires \S+Z \(in 20m\)\n$/,
+    );
     const id = /tsk_[0-9A-Z]{26}/.exec(r.stderr)![0];
     const { identity, task } = await verify(r.stdout.trim());
     expect(identity).toMatchObject({ subject: 'ci-backup', issuer: 'taskgate', method: 'task-token' });
@@ -80,9 +103,12 @@ describe('task issue', () => {
 
   it('puts every grant, with several actions and objects, in the token and the store', async () => {
     const r = await issue(
-      '--grant', 'orders-db:read,write:public.orders,public.order_lines',
-      '--grant', 'bastion:forward:db.internal:5432',
-      '--grant', 'api:read',
+      '--grant',
+      'orders-db:read,write:public.orders,public.order_lines',
+      '--grant',
+      'bastion:forward:db.internal:5432',
+      '--grant',
+      'api:read',
     );
     expect(r.code, r.stderr).toBe(0);
     const expected = [
@@ -97,13 +123,19 @@ describe('task issue', () => {
 
   it('refuses bad grants, naming what is wrong', async () => {
     const cases: [string, string][] = [
-      ['orders-db', 'grant "orders-db" has no action: write RESOURCE:ACTION[,ACTION][:OBJECT[,OBJECT]], e.g. orders-db:read'],
+      [
+        'orders-db',
+        'grant "orders-db" has no action: write RESOURCE:ACTION[,ACTION][:OBJECT[,OBJECT]], e.g. orders-db:read',
+      ],
       ['orders-db:', 'grant "orders-db:" has no action after the resource'],
-      ['orders-db:delete', 'grant "orders-db:delete": "delete" is not an action: use one of read, write, admin, exec, shell, forward'],
+      [
+        'orders-db:delete',
+        'grant "orders-db:delete": "delete" is not an action: use one of read, write, admin, exec, shell, forward',
+      ],
       ['orders-db:READ', '"READ" is not an action: write "read"'],
       ['orders-db:read,,write', 'has an empty action in "read,,write"'],
       ['orders-db:read,read', 'names action "read" twice'],
-      ['orders-db:read:', 'ends with \':\' but names no object'],
+      ['orders-db:read:', "ends with ':' but names no object"],
       ['orders-db:read:a,,b', 'has an empty object in "a,,b"'],
       ['orders db:read', 'resource "orders db" is not a resource name'],
       [':read', 'resource "" is not a resource name'],
@@ -120,19 +152,36 @@ describe('task issue', () => {
 
   it('parses grants exactly as written', () => {
     expect(parseGrant('db:admin')).toEqual({ grant: { resource: 'db', actions: ['admin'] } });
-    expect(parseGrant('web:read:/v1/invoices/**')).toEqual({ grant: { resource: 'web', actions: ['read'], objects: ['/v1/invoices/**'] } });
+    expect(parseGrant('web:read:/v1/invoices/**')).toEqual({
+      grant: { resource: 'web', actions: ['read'], objects: ['/v1/invoices/**'] },
+    });
     expect(parseGrant('host:exec:systemctl status *')).toEqual({
       grant: { resource: 'host', actions: ['exec'], objects: ['systemctl status *'] },
     });
   });
 
   it('requires a subject, a task name and a grant', async () => {
-    expect((await run('task', 'issue', '--task', 't', '--grant', 'db:read', '--data-dir', dataDir)).stderr).toContain('--subject is required');
-    expect((await run('task', 'issue', '--subject', 's', '--grant', 'db:read', '--data-dir', dataDir)).stderr).toContain('--task is required');
+    expect((await run('task', 'issue', '--task', 't', '--grant', 'db:read', '--data-dir', dataDir)).stderr).toContain(
+      '--subject is required',
+    );
+    expect(
+      (await run('task', 'issue', '--subject', 's', '--grant', 'db:read', '--data-dir', dataDir)).stderr,
+    ).toContain('--task is required');
     const noGrant = await issue();
     expect(noGrant.code).toBe(2);
     expect(noGrant.stderr).toContain('at least one --grant is required');
-    const badName = await run('task', 'issue', '--subject', 's', '--task', 'two words', '--grant', 'db:read', '--data-dir', dataDir);
+    const badName = await run(
+      'task',
+      'issue',
+      '--subject',
+      's',
+      '--task',
+      'two words',
+      '--grant',
+      'db:read',
+      '--data-dir',
+      dataDir,
+    );
     expect(badName.stderr).toContain('--task "two words" is not a task name');
   });
 
@@ -155,13 +204,27 @@ describe('task issue', () => {
     expect(byDefault.stderr).toContain('(in 15m)');
   });
 
-  it('reports a data directory it cannot create, with no token printed', async () => {
+  it('reports a data directory it cannot use, with no token printed', async () => {
     const file = join(dir, 'a-file');
     await writeFile(file, 'not a directory');
-    const r = await run('task', 'issue', '--subject', 's', '--task', 't', '--grant', 'db:read', '--data-dir', join(file, 'var'));
+    const r = await run(
+      'task',
+      'issue',
+      '--subject',
+      's',
+      '--task',
+      't',
+      '--grant',
+      'db:read',
+      '--data-dir',
+      join(file, 'var'),
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`cannot create the task signing key in ${join(file, 'var', 'keys')}`);
+    expect(r.stderr).toContain(
+      `cannot read the task signing key ${join(file, 'var', 'keys', 'task-signing-key.json')} (ENOTDIR`,
+    );
+    expect(r.stderr).toContain('check that --data-dir names a directory');
   });
 });
 
@@ -172,14 +235,30 @@ describe('task ls and revoke', () => {
 
   beforeAll(async () => {
     lsDir = join(dir, 'ls');
-    const r = await run('task', 'issue', '--subject', 'deploy-bot', '--task', 'deploy-web', '--grant', 'web:write', '--data-dir', lsDir);
+    const r = await run(
+      'task',
+      'issue',
+      '--subject',
+      'deploy-bot',
+      '--task',
+      'deploy-web',
+      '--grant',
+      'web:write',
+      '--data-dir',
+      lsDir,
+    );
     token = r.stdout.trim();
     id = /tsk_[0-9A-Z]{26}/.exec(r.stderr)![0];
     // An expired task, recorded the way `task issue` records one, but in the past.
     const store = await openStore({ dataDir: lsDir });
     await store.issueTask({
-      id: 'tsk_OLD', subject: 'ci-backup', name: 'last-week', purpose: '', grants: [{ resource: 'db', actions: ['read'] }],
-      issuedAt: '2026-11-20T09:00:00Z', expiresAt: '2026-11-20T09:15:00Z',
+      id: 'tsk_OLD',
+      subject: 'ci-backup',
+      name: 'last-week',
+      purpose: '',
+      grants: [{ resource: 'db', actions: ['read'] }],
+      issuedAt: '2026-11-20T09:00:00Z',
+      expiresAt: '2026-11-20T09:15:00Z',
     });
     await store.close();
   });
@@ -202,7 +281,11 @@ describe('task ls and revoke', () => {
     expect(revoked).toMatchObject({ status: 'revoked', revocation: { reason: 'deploy finished early' } });
     const store = await openStore({ dataDir: lsDir });
     try {
-      const verifier = await createCredentialVerifier({ taskKey: await loadSigningKey(lsDir), settings: { oidc: [] }, tasks: store });
+      const verifier = await createCredentialVerifier({
+        taskKey: await loadSigningKey(lsDir),
+        settings: { oidc: [] },
+        tasks: store,
+      });
       const err = await verifier.verifyCredential(token).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(IdentityError);
       expect((err as IdentityError).code).toBe('task_revoked');
@@ -249,7 +332,8 @@ describe('bin/taskgate.js', () => {
   const bin = resolve('bin/taskgate.js');
 
   it('issues a token a shell can capture with $(...)', async () => {
-    if (!existsSync(resolve('dist/cli/task.js'))) throw new Error('dist/ lacks the task command: run `make build` first');
+    if (!existsSync(resolve('dist/cli/task.js')))
+      throw new Error('dist/ lacks the task command: run `make build` first');
     const shellDir = join(dir, 'shell');
     const script =
       `TOKEN=$(node "${bin}" task issue --subject ci --task shell-test --grant db:read --data-dir "${shellDir}") && ` +

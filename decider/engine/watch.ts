@@ -23,17 +23,11 @@ export function watchPolicySource(
     }, options.debounceMs);
   };
   let watcher: FSWatcher;
-  if (source.kind === 'directory') {
-    watcher = watch(source.path, { recursive: true }, (_event, file) => {
-      // Hidden files (editor swap files, .git) are not policy; the loader skips them too.
-      if (file !== null && String(file).split(/[\\/]/).some((part) => part.startsWith('.'))) return;
-      changed();
-    });
-  } else {
-    const name = basename(source.path);
-    watcher = watch(dirname(source.path), (_event, file) => {
-      if (file === null || String(file) === name) changed();
-    });
+  try {
+    watcher = startWatching(source, changed);
+  } catch (e) {
+    options.log(`policy: cannot watch ${source.path} (${(e as Error).message}); changes will not be reloaded until a restart`);
+    return { close: () => undefined };
   }
   watcher.on('error', (e) => options.log(`policy: watching ${source.path} failed (${e.message}); changes will not be reloaded`));
   return {
@@ -42,4 +36,18 @@ export function watchPolicySource(
       watcher.close();
     },
   };
+}
+
+function startWatching(source: PolicySource, changed: () => void): FSWatcher {
+  if (source.kind === 'directory') {
+    return watch(source.path, { recursive: true }, (_event, file) => {
+      // Hidden files (editor swap files, .git) are not policy; the loader skips them too.
+      if (file !== null && String(file).split(/[\\/]/).some((part) => part.startsWith('.'))) return;
+      changed();
+    });
+  }
+  const name = basename(source.path);
+  return watch(dirname(source.path), (_event, file) => {
+    if (file === null || String(file) === name) changed();
+  });
 }

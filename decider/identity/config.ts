@@ -53,12 +53,28 @@ export interface OidcIssuer {
 
 /** Signature algorithms with a public key: an HMAC secret in a JWKS would let anyone holding it mint tokens. */
 export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
 ];
 export const DEFAULT_CLOCK_SKEW_SECONDS = 30;
 const MAX_CLOCK_SKEW_SECONDS = 300;
 const ISSUER_KEYS: ReadonlySet<string> = new Set([
-  'issuer', 'audience', 'jwks_file', 'jwks_url', 'jwks_ca_file', 'clock_skew', 'algorithms',
+  'issuer',
+  'audience',
+  'jwks_file',
+  'jwks_url',
+  'jwks_ca_file',
+  'clock_skew',
+  'algorithms',
 ]);
 /** Names people write by habit from other tools, and the one taskgate means. */
 const LIKELY_MEANT: Readonly<Record<string, string>> = {
@@ -84,7 +100,10 @@ export function validateIdentityConfig(raw: unknown, options: ValidateOptions): 
   const problems: string[] = [];
   const settings = identitySettings(raw, path, options.baseDir, problems);
   if (problems.length > 0) {
-    throw new IdentityError('invalid_config', `invalid identity configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    throw new IdentityError(
+      'invalid_config',
+      `invalid identity configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   }
   return settings;
 }
@@ -95,7 +114,8 @@ function identitySettings(raw: unknown, path: string, baseDir: string, problems:
     problems.push(`${path}: must be a mapping with an "oidc" list`);
     return { oidc: [] };
   }
-  for (const key of Object.keys(raw).filter((k) => k !== 'oidc')) problems.push(`${path}.${key}: unknown setting (expected oidc)`);
+  for (const key of Object.keys(raw).filter((k) => k !== 'oidc'))
+    problems.push(`${path}.${key}: unknown setting (expected oidc)`);
   if (raw.oidc === undefined || raw.oidc === null) return { oidc: [] };
   if (!Array.isArray(raw.oidc)) {
     problems.push(`${path}.oidc: must be a list of issuers`);
@@ -107,7 +127,8 @@ function identitySettings(raw: unknown, path: string, baseDir: string, problems:
   });
   const seen = new Set<string>();
   for (const issuer of issuers) {
-    if (seen.has(issuer.issuer)) problems.push(`${path}.oidc: issuer ${issuer.issuer} is listed twice; merge the entries`);
+    if (seen.has(issuer.issuer))
+      problems.push(`${path}.oidc: issuer ${issuer.issuer} is listed twice; merge the entries`);
     seen.add(issuer.issuer);
   }
   return { oidc: issuers };
@@ -120,7 +141,10 @@ function oidcIssuer(raw: unknown, path: string, baseDir: string, problems: strin
   }
   const before = problems.length;
   for (const key of Object.keys(raw).filter((k) => !ISSUER_KEYS.has(k))) {
-    const hint = LIKELY_MEANT[key] === undefined ? `expected one of ${[...ISSUER_KEYS].join(', ')}` : `did you mean ${LIKELY_MEANT[key]}?`;
+    const hint =
+      LIKELY_MEANT[key] === undefined
+        ? `expected one of ${[...ISSUER_KEYS].join(', ')}`
+        : `did you mean ${LIKELY_MEANT[key]}?`;
     problems.push(`${path}.${key}: unknown setting (${hint})`);
   }
   const issuer = issuerName(raw.issuer, `${path}.issuer`, problems);
@@ -138,7 +162,9 @@ function issuerName(raw: unknown, path: string, problems: string[]): string | un
     return undefined;
   }
   if (raw === TASK_TOKEN_ISSUER) {
-    problems.push(`${path}: "${TASK_TOKEN_ISSUER}" is taskgate's own issuer for task tokens; name the OIDC provider's issuer`);
+    problems.push(
+      `${path}: "${TASK_TOKEN_ISSUER}" is taskgate's own issuer for task tokens; name the OIDC provider's issuer`,
+    );
     return undefined;
   }
   return raw;
@@ -153,10 +179,17 @@ function audienceList(raw: unknown, path: string, problems: string[]): string[] 
   return list;
 }
 
-function jwksSource(raw: Record<string, unknown>, path: string, baseDir: string, problems: string[]): JwksSource | undefined {
+function jwksSource(
+  raw: Record<string, unknown>,
+  path: string,
+  baseDir: string,
+  problems: string[],
+): JwksSource | undefined {
   const { jwks_file: file, jwks_url: url, jwks_ca_file: caFile } = raw;
   if ((file === undefined) === (url === undefined)) {
-    problems.push(`${path}: set exactly one of jwks_file (a JWKS JSON file) or jwks_url (the issuer's https JWKS endpoint)`);
+    problems.push(
+      `${path}: set exactly one of jwks_file (a JWKS JSON file) or jwks_url (the issuer's https JWKS endpoint)`,
+    );
     return undefined;
   }
   if (file !== undefined) {

@@ -37,7 +37,8 @@ function parseActions(text: string, grant: string): { list: string[] } | { error
   if (text === '') return { error: `grant "${grant}" has no action after the resource: name ${valid}` };
   const list = text.split(',');
   for (const [i, action] of list.entries()) {
-    if (action === '') return { error: `grant "${grant}" has an empty action in "${text}": separate actions with single commas` };
+    if (action === '')
+      return { error: `grant "${grant}" has an empty action in "${text}": separate actions with single commas` };
     if (!GRANT_ACTIONS.includes(action)) {
       const lower = action.toLowerCase();
       const hint = GRANT_ACTIONS.includes(lower) ? `write "${lower}"` : `use ${valid}`;

@@ -81,9 +81,11 @@ async function readKeyFile(file: string): Promise<string | undefined> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (err instanceof IdentityError) throw err;
-    throw new IdentityError('signing_key_unavailable', `cannot read the task signing key ${file}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new IdentityError(
+      'signing_key_unavailable',
+      `cannot read the task signing key ${file} (${(err as Error).message}): check that --data-dir names a directory this user can read`,
+      { cause: err },
+    );
   }
 }
 

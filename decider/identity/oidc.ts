@@ -4,14 +4,23 @@
  * audiences, algorithms and clock skew.
  */
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type CryptoKey,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { JwksSource, OidcIssuer } from './config.js';
 import { IdentityError } from './errors.js';
 import { checkAlgorithm, refusalOf, type CheckContext, type Unverified } from './jwt.js';
 import type { Identity } from './types.js';
-
-type KeyResolver = JWTVerifyGetKey;
 
 /** Claims that become `identity` fields rather than `identity.claims`. */
 const LIFTED_CLAIMS: ReadonlySet<string> = new Set(['iss', 'sub', 'groups']);
@@ -42,15 +51,16 @@ export async function createOidcVerifier(issuer: OidcIssuer): Promise<OidcVerifi
         keySource,
         renewal: `sign in to ${issuer.issuer} again for a fresh token`,
       };
+      const options: JWTVerifyOptions = {
+        issuer: issuer.issuer,
+        audience: [...issuer.audiences],
+        algorithms: [...issuer.algorithms],
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: issuer.clockSkewSeconds,
+        currentDate: now,
+      };
       try {
-        const { payload } = await jwtVerify(token, keys, {
-          issuer: issuer.issuer,
-          audience: [...issuer.audiences],
-          algorithms: [...issuer.algorithms],
-          requiredClaims: ['sub', 'exp'],
-          clockTolerance: issuer.clockSkewSeconds,
-          currentDate: now,
-        });
+        const payload = await verifyWithAnyMatchingKey(token, keys, options);
         return identityOf(payload, issuer.issuer);
       } catch (err) {
         throw refusalOf(err, unverified, context);
@@ -59,7 +69,33 @@ export async function createOidcVerifier(issuer: OidcIssuer): Promise<OidcVerifi
   };
 }
 
-async function keyResolver(source: JwksSource, issuer: string): Promise<KeyResolver> {
+/**
+ * jwtVerify with the issuer's keys. A token without a `kid` may match several keys of the set; then each is
+ * tried, as an issuer that omits `kid` expects, and the token passes if one of them verifies it.
+ */
+async function verifyWithAnyMatchingKey(
+  token: string,
+  keys: JWTVerifyGetKey,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(token, keys, options)).payload;
+  } catch (err) {
+    if (!(err instanceof errors.JWKSMultipleMatchingKeys)) throw err;
+    let lastFailure: unknown = err;
+    for await (const key of err as unknown as AsyncIterable<CryptoKey>) {
+      try {
+        return (await jwtVerify(token, key, options)).payload;
+      } catch (failure) {
+        if (!(failure instanceof errors.JWSSignatureVerificationFailed)) throw failure;
+        lastFailure = failure;
+      }
+    }
+    throw lastFailure;
+  }
+}
+
+async function keyResolver(source: JwksSource, issuer: string): Promise<JWTVerifyGetKey> {
   if (source.kind === 'file') return createLocalJWKSet(await readJwksFile(source.path, issuer));
   const fetchImpl = source.caFile === undefined ? undefined : await fetchTrusting(source.caFile, issuer);
   const remote = createRemoteJWKSet(source.url, fetchImpl === undefined ? {} : { [customFetch]: fetchImpl });
@@ -108,7 +144,9 @@ async function fetchTrusting(caFile: string, issuer: string) {
   try {
     ca = await readFile(caFile, 'utf8');
   } catch (err) {
-    throw new IdentityError('jwks_unavailable', `cannot read jwks_ca_file ${caFile} for ${issuer}: ${describe(err)}`, { cause: err });
+    throw new IdentityError('jwks_unavailable', `cannot read jwks_ca_file ${caFile} for ${issuer}: ${describe(err)}`, {
+      cause: err,
+    });
   }
   const dispatcher = new Agent({ connect: { ca } });
   return ((url: string, options: RequestInit) =>
@@ -119,7 +157,10 @@ async function fetchTrusting(caFile: string, issuer: string) {
 
 function identityOf(payload: JWTPayload, issuer: string): Identity {
   if (typeof payload.sub !== 'string' || payload.sub === '') {
-    throw new IdentityError('malformed_token', `the token's "sub" claim is not a non-empty string: ${issuer} must name the subject`);
+    throw new IdentityError(
+      'malformed_token',
+      `the token's "sub" claim is not a non-empty string: ${issuer} must name the subject`,
+    );
   }
   const groups = payload.groups ?? [];
   if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string')) {

@@ -63,7 +63,12 @@ export async function verifyTaskToken(
   key: SigningKey,
   check: TaskTokenCheck,
 ): Promise<{ identity: Identity; task: TaskDocument }> {
-  checkAlgorithm(unverified.header, [TASK_TOKEN_ALG], TASK_TOKEN_ISSUER, `the token was not made by taskgate; ${RENEWAL}`);
+  checkAlgorithm(
+    unverified.header,
+    [TASK_TOKEN_ALG],
+    TASK_TOKEN_ISSUER,
+    `the token was not made by taskgate; ${RENEWAL}`,
+  );
   const context = {
     issuer: TASK_TOKEN_ISSUER,
     audiences: [TASK_TOKEN_AUDIENCE],
@@ -116,7 +121,8 @@ function taskOf(payload: JWTPayload): TaskDocument {
 }
 
 function grantOf(value: unknown, path: string): TaskGrant {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(`"${path}" is not an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw malformed(`"${path}" is not an object`);
   const g = value as Record<string, unknown>;
   const objects = g.objects === undefined ? undefined : strings(g.objects, `${path}.objects`);
   const unmasked = g.unmasked === undefined ? undefined : strings(g.unmasked, `${path}.unmasked`);
@@ -129,7 +135,8 @@ function grantOf(value: unknown, path: string): TaskGrant {
 }
 
 function strings(value: unknown, path: string): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw malformed(`"${path}" is not a list of strings`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw malformed(`"${path}" is not a list of strings`);
   return value;
 }
 

@@ -48,13 +48,16 @@ export async function createCredentialVerifier(options: CredentialVerifierOption
       const iss = unverified.claims.iss;
       if (iss === TASK_TOKEN_ISSUER) {
         if (options.taskKey === undefined) {
-          throw new IdentityError('signing_key_unavailable', 'this decider has no task signing key, so it cannot verify task tokens');
+          throw new IdentityError(
+            'signing_key_unavailable',
+            'this decider has no task signing key, so it cannot verify task tokens',
+          );
         }
         const verified = await verifyTaskToken(token, unverified, options.taskKey, {
           now,
           clockSkewSeconds: TASK_TOKEN_CLOCK_SKEW_SECONDS,
         });
-        await checkTaskStanding(verified.task, verified.identity.subject, options.tasks);
+        await checkTaskStanding(verified.task, verified.identity.subject, options.tasks, now);
         return verified;
       }
       const verifier = typeof iss === 'string' ? oidc.get(iss) : undefined;
@@ -74,7 +77,12 @@ function unknownIssuer(iss: unknown, configured: readonly string[]): IdentityErr
 }
 
 /** The store has the last word on a task: it must exist, match the token, and not be revoked. */
-async function checkTaskStanding(task: TaskDocument, subject: string, tasks: Pick<TaskStore, 'getTask'>): Promise<void> {
+async function checkTaskStanding(
+  task: TaskDocument,
+  subject: string,
+  tasks: Pick<TaskStore, 'getTask'>,
+  now: Date,
+): Promise<void> {
   const record = await tasks.getTask(task.id);
   if (record === undefined) {
     throw new IdentityError(
@@ -91,12 +99,12 @@ async function checkTaskStanding(task: TaskDocument, subject: string, tasks: Pic
         'the token was not issued by this taskgate; issue a new one with `taskgate task issue`',
     );
   }
-  if (record.revocation !== null) throw revoked(record);
+  if (record.revocation !== null) throw revoked(record, now);
 }
 
-function revoked(record: TaskRecord): IdentityError {
+function revoked(record: TaskRecord, now: Date): IdentityError {
   const { at, by, reason } = record.revocation!;
-  const ago = formatDuration(Math.max(0, Math.floor((Date.now() - Date.parse(at)) / 1000)));
+  const ago = formatDuration(Math.max(0, Math.floor((now.getTime() - Date.parse(at)) / 1000)));
   return new IdentityError(
     'task_revoked',
     `task ${record.id} (${record.name}) was revoked by ${by} at ${at} (${ago} ago)` +

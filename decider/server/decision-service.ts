@@ -2,11 +2,11 @@
 // it. Every path that does not end in a committed audit record of a policy verdict ends in a deny or a refusal.
 import { status } from '@grpc/grpc-js';
 import type { JsonValue, Store } from '../store/index.js';
-import type { ResourceConfig, ResourceKind } from '../config.js';
+import type { ResourceConfig } from '../config.js';
 import { denyBecause, type Decision } from '../engine/decision.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
 import { IdentityError } from '../identity/errors.js';
-import type { VerifiedCredential } from '../identity/types.js';
+import type { TaskDocument, VerifiedCredential } from '../identity/types.js';
 import type { DeciderMetrics } from './metrics.js';
 import { Refusal } from './refusal.js';
 import type { Session, Sessions } from './sessions.js';
@@ -52,9 +52,10 @@ export class DecisionService {
     const now = this.clock();
     const { task } = verified;
     if (task !== undefined) {
-      if (await this.isRevoked(task.id)) {
-        throw new Refusal('task_revoked', `task ${task.name} (${task.id}) has been revoked: ask for a new task token`, status.UNAUTHENTICATED);
-      }
+      const revoked = await this.isRevoked(task.id).catch((e: Error) => {
+        throw new Refusal('store_unavailable', `cannot check whether task ${task.id} is revoked (${e.message}); try again`, status.UNAVAILABLE);
+      });
+      if (revoked) throw new Refusal('task_revoked', await this.revokedReason(task), status.UNAUTHENTICATED);
       if (Date.parse(task.expires_at) <= now.getTime()) {
         throw new Refusal('expired', `task ${task.name} (${task.id}) expired at ${task.expires_at}: ask for a new task token`, status.UNAUTHENTICATED);
       }
@@ -70,7 +71,6 @@ export class DecisionService {
       identity: verified.identity,
       task,
       resource: { name: request.resource, kind: request.kind, labels: configured?.labels ?? {} },
-      shimId: request.shimId,
       sourceIp: request.sourceIp,
       startedAt: now.toISOString(),
       expiresAtMs: this.sessionEnd(verified, now),
@@ -113,9 +113,7 @@ export class DecisionService {
       if (revoked instanceof Error) {
         return { decision: denyBecause(`cannot check whether task ${session.task.id} is revoked (${revoked.message}), so it is denied`), revision };
       }
-      if (revoked) {
-        return { decision: denyBecause(`task ${session.task.name} (${session.task.id}) has been revoked: ask for a new task token`), revision };
-      }
+      if (revoked) return { decision: denyBecause(await this.revokedReason(session.task)), revision };
     }
     const { decision, revision: decidedBy } = this.options.engine.decide(buildInput(session, request.operation, now));
     return { decision, revision: decidedBy };
@@ -172,6 +170,13 @@ export class DecisionService {
     return this.options.store.isRevoked(taskId);
   }
 
+  /** Who revoked the task, when and why, so the person denied knows whom to ask. */
+  private async revokedReason(task: TaskDocument): Promise<string> {
+    const revocation = (await this.options.store.getTask(task.id).catch(() => undefined))?.revocation;
+    const detail = revocation ? ` by ${revocation.by} at ${revocation.at}${revocation.reason ? ` (${revocation.reason})` : ''}` : '';
+    return `task ${task.name} (${task.id}) was revoked${detail}: ask for a new task token with \`taskgate task issue\``;
+  }
+
   /** The earliest of the task's end, the token's `exp`, and the configured session length. */
   private sessionEnd(verified: VerifiedCredential, now: Date): number {
     const ends = [now.getTime() + this.options.sessionTtlSeconds * 1000];
@@ -188,7 +193,7 @@ export function buildInput(session: Session, operation: Record<string, unknown>,
     identity: session.identity,
     resource: session.resource,
     operation,
-    session: { id: session.id, shim: session.resource.kind satisfies ResourceKind, source_ip: session.sourceIp, started_at: session.startedAt },
+    session: { id: session.id, shim: session.resource.kind, source_ip: session.sourceIp, started_at: session.startedAt },
     now: now.toISOString(),
   };
   if (session.task !== undefined) input.task = session.task;

@@ -11,7 +11,9 @@ export type RefusalCode =
   | 'no_grant_for_resource'
   | 'too_many_sessions'
   | 'identity_unavailable'
-  | 'shutting_down'
+  | 'store_unavailable'
+  /** A bug in taskgate; logged with its stack. */
+  | 'internal'
   /** Identity refusals (decider/identity IdentityError codes) pass through as they are. */
   | (string & {});
 

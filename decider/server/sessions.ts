@@ -9,7 +9,6 @@ export interface Session {
   readonly identity: Identity;
   readonly task?: TaskDocument;
   readonly resource: { readonly name: string; readonly kind: ResourceKind; readonly labels: Readonly<Record<string, string>> };
-  readonly shimId: string;
   readonly sourceIp: string;
   readonly startedAt: string;
   /** Epoch ms: the session ends when its credential does. */

@@ -23,7 +23,7 @@ abs/1 ceil/1 floor/1 round/1 numbers.range/2 numbers.range_step/3 rand.intn/2! t
 # aggregates
 count/1 sum/1 product/1 max/1 min/1 sort/1 all/1 any/1
 # arrays, sets, objects
-array.concat/2 array.slice/3 array.reverse/1 intersection/1 union/1 set_diff/2
+array.concat/2 array.slice/3 array.reverse/1 array.flatten/1 intersection/1 union/1 set_diff/2
 object.get/3 object.keys/1 object.remove/2 object.subset/2 object.union/2 object.union_n/1 object.filter/2
 json.filter/2 json.remove/2 json.patch/2
 # strings
@@ -40,7 +40,7 @@ bits.and/2 bits.or/2 bits.xor/2 bits.negate/1 bits.lsh/2 bits.rsh/2
 is_number/1 is_string/1 is_boolean/1 is_array/1 is_set/1 is_object/1 is_null/1 type_name/1
 # encoding
 base64.encode/1 base64.decode/1 base64.is_valid/1 base64url.encode/1 base64url.encode_no_pad/1 base64url.decode/1
-urlquery.encode/1 urlquery.decode/1 urlquery.encode_object/1 urlquery.decode_object/1
+urlquery.encode/1 urlquery.decode/1 urlquery.encode_object/1 urlquery.decode_object/1 uri.parse/1 uri.is_valid/1
 json.marshal/1 json.marshal_with_options/2 json.unmarshal/1 json.is_valid/1 json.match_schema/2 json.verify_schema/1
 yaml.marshal/1 yaml.unmarshal/1 yaml.is_valid/1 hex.encode/1 hex.decode/1
 # tokens
@@ -65,8 +65,11 @@ net.cidr_is_valid/1 net.lookup_ip_addr/1! uuid.rfc4122/1! uuid.parse/1
 semver.is_valid/1 semver.compare/2 units.parse/1 units.parse_bytes/1
 # rego, opa, tracing
 rego.metadata.chain/0 rego.metadata.rule/0 rego.parse_module/2 opa.runtime/0 trace/1 print/-1
-# http
-http.send/1!
+# http and providers
+http.send/1! providers.aws.sign_req/3
+# graphql
+graphql.is_valid/2 graphql.parse/2 graphql.parse_and_verify/2 graphql.parse_query/1 graphql.parse_schema/1
+graphql.schema_is_valid/1
 `;
 
 function parseTable(table: string): Map<string, BuiltinSpec> {

@@ -159,6 +159,7 @@ function evaluatedTerms(e: Expr): Term[] {
     case 'every':
       return [e.domain];
     case 'some':
+    case 'logic':
       return [];
   }
 }

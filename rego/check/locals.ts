@@ -1,7 +1,7 @@
 // Declared variables: `:=`, `some x`, `some x in xs`, `every k, v in xs` and wildcards get unique names, so a
-// declaration in a comprehension or an `every` body may shadow an outer variable without the planner having to
-// know about scopes. `some` declarations disappear and `:=` becomes unification. Declaring a name twice in one
-// scope, or after using it, is an error, as in OPA.
+// declaration in a comprehension, an `every` body or a logic operand (`{ a := 1 } and { a := 2 }`) may shadow
+// an outer variable without the planner having to know about scopes. `some` declarations disappear and `:=`
+// becomes unification. Declaring a name twice in one scope, or after using it, is an error, as in OPA.
 import { RegoError } from '../errors.js';
 import type { Body, Expr, Location, Rule, Term, VarTerm } from '../syntax/ast.js';
 import type { LocalNames } from './names.js';
@@ -226,6 +226,17 @@ class DeclaredVarRenamer {
         this.checkUnusedSome(body, []);
         this.stack.pop();
         return { ...e, domain, key, value, body, with: w };
+      }
+      case 'logic': {
+        const w = withs();
+        const operands = e.operands.map((operand) => {
+          this.stack.push(newFrame());
+          const body = this.body(operand);
+          this.checkUnusedSome(body, []);
+          this.stack.pop();
+          return body;
+        });
+        return { ...e, operands, with: w };
       }
     }
   }

@@ -182,6 +182,10 @@ class Resolver {
         const inner = [...hidden, scope];
         return { ...e, domain: r(e.domain), body: this.body(e.body, inner), with: withs };
       }
+      case 'logic': {
+        const operands = e.operands.map((operand) => this.body(operand, [...hidden, declaredVars(operand)]));
+        return { ...e, operands, with: withs };
+      }
     }
   }
 }

@@ -1,8 +1,9 @@
 // Safety: every variable must be bound before it is read. Bodies are reordered, keeping the author's order
 // where it is already safe, so that each expression comes after the ones that bind what it reads. Closures
-// (comprehensions, `every`) may read variables of the enclosing body, so they come after the expressions that
-// bind those; their own bodies are checked the same way with the enclosing bindings visible. What cannot be
-// ordered safely is reported as `var x is unsafe` (or `expression is unsafe` when only wildcards are unbound).
+// (comprehensions, `every`, logic operands) may read variables of the enclosing body, so they come after the
+// expressions that bind those; their own bodies are checked the same way with the enclosing bindings visible.
+// What cannot be ordered safely is reported as `var x is unsafe` (or `expression is unsafe` when only wildcards
+// are unbound).
 import { RegoError } from '../errors.js';
 import type { Body, Expr, Location, Rule, Term } from '../syntax/ast.js';
 import { outputVars } from './bindings.js';
@@ -132,6 +133,8 @@ class SafetyChecker {
         for (const k of [e.key, e.value]) if (k) for (const v of termVars(k).keys()) inner.add(v);
         return { ...e, domain: t(e.domain), body: this.body(e.body, inner).body, with: withs };
       }
+      case 'logic':
+        return { ...e, operands: e.operands.map((operand) => this.body(operand, bound).body), with: withs };
     }
   }
 }

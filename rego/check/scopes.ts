@@ -1,8 +1,8 @@
-// Unique names for undeclared locals of inner scopes. A variable that a comprehension, an `every` body or an
-// else clause binds without declaring it (`[x | x = input.xs[_]]`) is local to that scope unless the enclosing
-// scope uses the same name, in which case it is the enclosing variable (a closure). Two sibling scopes may
-// therefore use the same name for different variables; this pass gives each such variable its own name so that
-// a rule has one flat namespace.
+// Unique names for undeclared locals of inner scopes. A variable that a comprehension, an `every` body, a logic
+// operand or an else clause binds without declaring it (`[x | x = input.xs[_]]`) is local to that scope unless
+// the enclosing scope uses the same name, in which case it is the enclosing variable (a closure). Two sibling
+// scopes may therefore use the same name for different variables; this pass gives each such variable its own
+// name so that a rule has one flat namespace.
 import type { Body, Expr, Rule, Term } from '../syntax/ast.js';
 import type { LocalNames } from './names.js';
 import { bodyVars, mapTerm, ROOT_DOCUMENTS, renameInBody, renameInTerm, termVars } from './walk.js';
@@ -91,6 +91,8 @@ class ScopeNamer {
         const s = this.scope([e.key, e.value], e.body, visible);
         return { ...e, domain: t(e.domain), key: s.terms[0], value: s.terms[1]!, body: s.body, with: withs };
       }
+      case 'logic':
+        return { ...e, operands: e.operands.map((operand) => this.scope([], operand, visible).body), with: withs };
     }
   }
 }

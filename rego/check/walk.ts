@@ -1,6 +1,6 @@
 // Generic traversals of the AST that every checker pass shares: collecting variables and rebuilding terms.
-// Comprehensions and `every` bodies are "closures": they see the enclosing variables but bind their own, so
-// most passes must decide explicitly whether to look inside them.
+// Comprehensions, `every` bodies and logic operands are "closures": they see the enclosing variables but bind
+// their own, so most passes must decide explicitly whether to look inside them.
 import { BUILTINS } from '../builtins/catalog.js';
 import type { Body, Expr, Location, Rule, Term, VarTerm, With } from '../syntax/ast.js';
 
@@ -84,6 +84,8 @@ function exprOwnTerms(e: Expr): Term[] {
     case 'every':
       own.push(e.domain);
       break;
+    case 'logic':
+      break;
   }
   for (const w of e.with) if (!namesBuiltin(w.value)) own.push(w.value);
   return own;
@@ -132,6 +134,7 @@ function allExprVars(e: Expr, out: VarLocations = new Map()): VarLocations {
     allTermVars(e.value, out);
     allBodyVars(e.body, out);
   }
+  if (e.type === 'logic') for (const operand of e.operands) allBodyVars(operand, out);
   return out;
 }
 
@@ -140,7 +143,8 @@ export function allBodyVars(body: Body, out: VarLocations = new Map()): VarLocat
   return out;
 }
 
-/** Variables that occur inside the closures of an expression (comprehensions, `every`), at any depth. */
+/** Variables that occur inside the closures of an expression (comprehensions, `every`, logic operands), at any
+ * depth. */
 export function closureVars(e: Expr): VarLocations {
   const out: VarLocations = new Map();
   const visit = (t: Term): void => {
@@ -153,6 +157,7 @@ export function closureVars(e: Expr): VarLocations {
     allTermVars(e.value, out);
     allBodyVars(e.body, out);
   }
+  if (e.type === 'logic') for (const operand of e.operands) allBodyVars(operand, out);
   return out;
 }
 
@@ -224,6 +229,8 @@ function mapExpr(e: Expr, visit: TermMapper): Expr {
         body: mapBody(e.body, visit),
         with: withs,
       };
+    case 'logic':
+      return { ...e, operands: e.operands.map((operand) => mapBody(operand, visit)), with: withs };
   }
 }
 
@@ -275,6 +282,7 @@ function visitBodyTerms(body: Body, visit: (t: Term) => void): void {
       visitTerm(e.value, visit);
       visitBodyTerms(e.body, visit);
     }
+    if (e.type === 'logic') for (const operand of e.operands) visitBodyTerms(operand, visit);
   }
 }
 
@@ -313,6 +321,7 @@ export function visitRuleExprs(rule: Rule, visit: (e: Expr) => void): void {
     for (const e of body) {
       visit(e);
       if (e.type === 'every') inBody(e.body);
+      if (e.type === 'logic') e.operands.forEach(inBody);
     }
   };
   inBody(rule.body);

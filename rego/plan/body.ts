@@ -2,7 +2,9 @@
 // builder's current block; an expression that iterates (a ref with a variable, `some ... in`) leaves the cursor
 // inside its scan, so the rest of the body runs once per element and a failure moves on to the next one.
 import { RegoError } from '../errors.js';
-import type { Body, CallTerm, TemplateStringTerm, EveryExpr, Expr, Location, SomeInExpr, Term } from '../syntax/ast.js';
+import type {
+  Body, CallTerm, TemplateStringTerm, EveryExpr, Expr, Location, LogicExpr, SomeInExpr, Term,
+} from '../syntax/ast.js';
 import { BUILTINS } from '../builtins/catalog.js';
 import type { Block, ConstValue, Local } from './ir.js';
 import { FuncBuilder } from './builder.js';
@@ -129,7 +131,22 @@ export class BodyPlanner {
       case 'every':
         this.planEvery(expr);
         return;
+      case 'logic':
+        this.planLogic(expr);
+        return;
     }
+  }
+
+  /**
+   * Double negation makes the operators succeed at most once and keeps operand bindings inside:
+   * `A and B` is `not not {A; B}`, `A or B` is `not {not A; not B}`, which also skips B once A succeeded.
+   */
+  private planLogic(expr: LogicExpr): void {
+    if (expr.op === 'and') {
+      this.negation(() => this.negation(() => expr.operands.forEach((operand) => this.planBody(operand))));
+      return;
+    }
+    this.negation(() => expr.operands.forEach((operand) => this.negation(() => this.planBody(operand))));
   }
 
   private planTermExpr(term: Term): void {

@@ -18,7 +18,7 @@ const ALIGN_MASK: usize = 7;
 /** Where the heap starts. A constant comfortably above the runtime's static data (checked on first use), not
  * __heap_base itself, because that would need a start function. Exported as a mutable global so the emitter,
  * which places its constants' data segments here, can move the heap start past them. */
-export let taskgate_heap_base: usize = 16384;
+export let taskgate_heap_base: usize = 131072;
 
 // 0 until first use: the start is read lazily from taskgate_heap_base, so a module needs no start function.
 let heapPtr: usize = 0;

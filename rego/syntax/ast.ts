@@ -67,7 +67,7 @@ export interface TemplateStringTerm { type: 'template'; parts: string[]; terms: 
 
 export type Body = Expr[];
 
-export type Expr = TermExpr | UnifyExpr | AssignExpr | SomeDeclExpr | SomeInExpr | EveryExpr;
+export type Expr = TermExpr | UnifyExpr | AssignExpr | SomeDeclExpr | SomeInExpr | EveryExpr | LogicExpr;
 
 interface ExprBase {
   loc: Location;
@@ -90,6 +90,17 @@ export interface SomeDeclExpr extends ExprBase { type: 'some'; vars: VarTerm[] }
 export interface SomeInExpr extends ExprBase { type: 'somein'; key?: Term; value: Term; collection: Term }
 /** `every k, v in xs { body }`: true when body holds for every element (and for an empty collection). */
 export interface EveryExpr extends ExprBase { type: 'every'; key?: Term; value: Term; domain: Term; body: Body }
+
+/**
+ * OPA's experimental logic keywords, active only in a module that imports them: `A and B`
+ * (future.keywords.and), `A or B` (future.keywords.or), and `not { body }` (future.keywords.not), which is an
+ * `and` of one operand, negated. Each operand is a body: a braced `{ ... }` one, or a single expression. Every
+ * operand is a scope of its own, like a comprehension body: it reads the enclosing variables, and nothing it
+ * binds is visible outside. The expression succeeds at most once, binding nothing: `and` when every operand
+ * succeeds, `or` when one does, tried left to right and stopping at the first success. `and` binds tighter than
+ * `or`, `not` tighter than both; a trailing `with` applies to the whole expression.
+ */
+export interface LogicExpr extends ExprBase { type: 'logic'; op: 'and' | 'or'; operands: Body[] }
 
 export interface With { target: Term; value: Term; loc: Location }
 
@@ -160,8 +171,11 @@ export interface Module {
  *  2. Within one rule (its head, body, else clauses, nested comprehensions and `every` bodies) every local variable
  *     has a unique name, so the planner needs no scoping: `:=`-declared and `some`-declared variables and wildcards
  *     are renamed (`x` -> `x__1`, `_` -> `$3`). `some` declarations are removed. `:=` becomes `unify`.
+ *     Each `logic` operand is a closure like a comprehension body: its own locals are renamed apart, so
+ *     nothing bound inside an operand is used outside it.
  *  3. Body expressions are in a safe order: every variable is bound (by unification, by iteration in a ref, by
- *     `some ... in`, or as a call's output argument) before any expression reads it.
+ *     `some ... in`, or as a call's output argument) before any expression reads it. The bodies of closures
+ *     (comprehensions, `every`, `logic` operands) are ordered the same way, the enclosing bindings visible.
  *  4. Every rule has `path` (absolute, starting with string "data") and `kind` set.
  *  5. `rules` lists every rule of every module; `byPath` groups them by the static prefix of their path, dot-joined
  *     without the leading "data" (`pkg.p` for `data.pkg.p[x]`), in source order.

@@ -1,9 +1,10 @@
 // Terms, expressions and bodies: everything inside a rule. Operator precedence follows OPA's grammar, lowest
 // first: `in` (also `k, v in xs`), then `== != < <= > >=`, then `|`, then `&`, then `+ -`, then `* / %`; all are
 // left-associative. `.`, `[` and `(` make a ref or a call only when they touch the term before them (`a.b`,
-// `a[0]`, `f(x)`), so that `x [1]` is not an index.
+// `a[0]`, `f(x)`), so that `x [1]` is not an index. Between whole expressions, the experimental `and` and `or`
+// keywords (see `LogicExpr`) are read only in a module that imports them.
 import type {
-  Body, CallTerm, EveryExpr, Expr, Location, RefTerm, SomeDeclExpr, SomeInExpr, Term, VarTerm, With,
+  Body, CallTerm, EveryExpr, Expr, Location, LogicExpr, RefTerm, SomeDeclExpr, SomeInExpr, Term, VarTerm, With,
 } from './ast.js';
 import { Cursor } from './cursor.js';
 import { KEYWORDS, type Token } from './scanner.js';
@@ -31,7 +32,18 @@ const MEMBER_3 = ['internal', 'member_3'];
 /** Where a body ends: a closing delimiter, or the end of the text for a query. */
 export type BodyEnd = '}' | ']' | 'eof';
 
+/** The experimental keywords a module may import: `and`, `or`, and `not` for `not { body }`. */
+export type LogicKeyword = 'and' | 'or' | 'not';
+
+/** An operand of `and`/`or`: a braced body, or one expression. */
+type Operand = { braced: true; body: Body } | { braced: false; expr: Expr };
+
 export class ExprParser extends Cursor {
+  /** The experimental keywords the module imported; until then `and` and `or` are plain names. */
+  protected readonly logicKeywords = new Set<LogicKeyword>();
+  /** Token index of each `{` -> that of its `}`, computed once so that looking ahead stays linear overall. */
+  private closingBraces?: Map<number, number>;
+
   // ------------------------------------------------------------------------------------------ bodies
 
   /** Expressions separated by `;` or newlines, up to (not including) `end`. */
@@ -57,8 +69,82 @@ export class ExprParser extends Cursor {
     return end === 'eof' ? this.tok.kind === 'eof' : this.isPunct(end);
   }
 
-  /** One expression of a body, with its `not` and `with` modifiers. */
+  /** One expression of a body, with its `not` and `with` modifiers; `or` chains of `and` chains if imported. */
   parseLiteral(): Expr {
+    const expr = this.logicKeywords.size === 0 ? this.parseOperandExpr() : this.parseOr();
+    expr.with = this.parseWiths();
+    if (this.atLogicKeyword('and') || this.atLogicKeyword('or')) {
+      this.unexpected('with applies to the whole and/or expression: put it last, or in a braced operand { ... }');
+    }
+    return expr;
+  }
+
+  private parseOr(): Expr {
+    const start = this.tok;
+    const first = this.parseAnd();
+    if (this.atLogicKeyword('or')) return this.logicChain('or', first, () => this.parseAnd(true), start);
+    if (first.braced) this.unexpected('expected and or or after the braced operand');
+    return first.expr;
+  }
+
+  private parseAnd(afterKeyword = false): Operand {
+    const start = this.tok;
+    const first = this.parseOperand(afterKeyword);
+    if (!this.atLogicKeyword('and')) return first;
+    return { braced: false, expr: this.logicChain('and', first, () => this.parseOperand(true), start) };
+  }
+
+  private logicChain(op: LogicExpr['op'], first: Operand, next: () => Operand, start: Token): LogicExpr {
+    const operands = [operandBody(first)];
+    while (this.atLogicKeyword(op)) {
+      this.advance();
+      operands.push(operandBody(next()));
+    }
+    return { type: 'logic', op, operands, loc: this.loc(start), negated: false, with: [] };
+  }
+
+  /**
+   * `{` starts a braced operand when `and` or `or` follows its closing brace, or, after one of them, when the
+   * expression ends there. Otherwise it is a set, an object or a comprehension (`{"k": 1} == o`).
+   */
+  private parseOperand(afterKeyword: boolean): Operand {
+    if (this.isPunct('{')) {
+      const after = this.closingBraceDistance() + 1;
+      const beforeKeyword = this.atLogicKeyword('and', after) || this.atLogicKeyword('or', after);
+      if (beforeKeyword || (afterKeyword && this.endsExpression(this.peekAt(after)))) {
+        return { braced: true, body: this.parseBracedBody() };
+      }
+    }
+    return { braced: false, expr: this.parseOperandExpr() };
+  }
+
+  private endsExpression(t: Token): boolean {
+    return t.kind === 'eof' || t.newlineBefore || [';', '}', ']'].some((end) => this.isPunct(end, t)) ||
+      this.isWord('with', t) || this.isWord('else', t);
+  }
+
+  /** How many tokens ahead the `}` matching the current `{` is (the end of the text when unmatched). */
+  private closingBraceDistance(): number {
+    this.closingBraces ??= matchBraces(this.tokens);
+    return (this.closingBraces.get(this.i) ?? this.tokens.length - 1) - this.i;
+  }
+
+  private parseBracedBody(): Body {
+    this.advance();
+    const body = this.parseBody('}');
+    this.advance();
+    return body;
+  }
+
+  /** `and`/`or` used as the imported keyword: not a call (`or(a, b)` is still the builtin). */
+  private atLogicKeyword(word: 'and' | 'or', ahead = 0): boolean {
+    if (!this.logicKeywords.has(word) || !this.isWord(word, this.peekAt(ahead))) return false;
+    const next = this.peekAt(ahead + 1);
+    return !(this.isPunct('(', next) && !next.spaceBefore);
+  }
+
+  /** One expression with its `not`, without `with` modifiers. */
+  private parseOperandExpr(): Expr {
     const start = this.tok;
     let negated = false;
     if (this.atKeyword('not')) {
@@ -72,10 +158,11 @@ export class ExprParser extends Cursor {
     } else if (this.atKeyword('every')) {
       if (negated) this.fail('illegal negation of every');
       expr = this.parseEvery();
+    } else if (negated && this.logicKeywords.has('not') && this.isPunct('{')) {
+      expr = { type: 'logic', op: 'and', operands: [this.parseBracedBody()], loc: this.loc(start), negated, with: [] };
     } else {
       expr = this.parseTermExpr(this.loc(start), negated);
     }
-    expr.with = this.parseWiths();
     return expr;
   }
 
@@ -415,6 +502,21 @@ export class ExprParser extends Cursor {
     if (!REF_HEADS.has(head.type)) this.fail(`illegal ref: its head cannot be a ${head.type}`, headToken);
     return { type: 'ref', head, path, loc: head.loc };
   }
+}
+
+function matchBraces(tokens: readonly Token[]): Map<number, number> {
+  const matches = new Map<number, number>();
+  const open: number[] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'punct') return;
+    if (t.text === '{') open.push(i);
+    else if (t.text === '}' && open.length > 0) matches.set(open.pop()!, i);
+  });
+  return matches;
+}
+
+function operandBody(operand: Operand): Body {
+  return operand.braced ? operand.body : [operand.expr];
 }
 
 function call(fn: string[], args: Term[], loc: Location): CallTerm {

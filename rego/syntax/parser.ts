@@ -5,7 +5,7 @@
 import { RegoError, RegoErrors } from '../errors.js';
 import type { Body, ElseClause, Import, Location, Module, Rule, RuleHead, Term } from './ast.js';
 import { ParseAbort } from './cursor.js';
-import { ExprParser } from './expr-parser.js';
+import { ExprParser, type LogicKeyword } from './expr-parser.js';
 import { KEYWORDS, scan, type Token } from './scanner.js';
 
 /** Stop after this many errors: later ones are usually echoes of the first. */
@@ -15,6 +15,8 @@ interface PathSegment { value: string; loc: Location }
 
 const IMPORT_ROOTS = ['data', 'input', 'future', 'rego'];
 const FUTURE_KEYWORDS = ['contains', 'every', 'if', 'in'];
+/** OPA's experimental keywords: they change the syntax only where imported by name. */
+const LOGIC_KEYWORDS: readonly LogicKeyword[] = ['and', 'or', 'not'];
 
 class ModuleParser extends ExprParser {
   private readonly errors: RegoError[] = [];
@@ -115,10 +117,15 @@ class ModuleParser extends ExprParser {
 
   private checkImport(root: string, rest: string[], alias: string | undefined, at: Token): void {
     if (root === 'future') {
-      if (rest[0] !== 'keywords' || rest.length > 2 || (rest.length === 2 && !FUTURE_KEYWORDS.includes(rest[1]))) {
-        this.fail(`invalid import: expected future.keywords or future.keywords.x, x one of ${FUTURE_KEYWORDS.join(', ')}`, at);
+      const keyword = rest[1];
+      const logicKeyword = LOGIC_KEYWORDS.find((k) => k === keyword);
+      const known = keyword === undefined || FUTURE_KEYWORDS.includes(keyword) || logicKeyword !== undefined;
+      if (rest[0] !== 'keywords' || rest.length > 2 || !known) {
+        const all = [...FUTURE_KEYWORDS, ...LOGIC_KEYWORDS].join(', ');
+        this.fail(`invalid import: expected future.keywords or future.keywords.x, x one of ${all}`, at);
       }
       if (alias !== undefined) this.fail('future imports cannot be aliased', at);
+      if (logicKeyword !== undefined) this.logicKeywords.add(logicKeyword);
     } else if (root === 'rego') {
       if (rest.length !== 1 || rest[0] !== 'v1') this.fail('invalid import: the only rego import is rego.v1', at);
       if (alias !== undefined) this.fail('rego imports cannot be aliased', at);

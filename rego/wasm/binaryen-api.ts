@@ -37,3 +37,13 @@ export function expressionText(expr: binaryen.ExpressionRef): string {
 export function i64Const(module: binaryen.Module, value: bigint): binaryen.ExpressionRef {
   return (module.i64 as unknown as { const(v: bigint): binaryen.ExpressionRef }).const(value);
 }
+
+interface LowLevelFunctionApi {
+  _BinaryenFunctionImportGetModule(func: binaryen.FunctionRef): number;
+}
+
+/** Whether a function is imported, without `getFunctionInfo`, which also copies out its name, types and locals
+ * (the runtime has hundreds of functions and a handful of imports). */
+export function isImportedFunction(func: binaryen.FunctionRef): boolean {
+  return (binaryen as unknown as LowLevelFunctionApi)._BinaryenFunctionImportGetModule(func) !== 0;
+}

@@ -1,6 +1,6 @@
 // The last compiler stage: planned IR to a WASM module that follows OPA's ABI 1.3. The runtime (value model,
 // JSON, allocator, native builtins) is prebuilt; this stage reads it with binaryen, adds one function per planned
-// function, the constants, the entrypoint dispatch and the generated exports, then optimizes the whole.
+// function, the constants, the entrypoint dispatch and the generated exports, then drops unused runtime code.
 import binaryen from 'binaryen';
 import type { Plan } from '../plan/ir.js';
 import { buildConstants } from './consts.js';
@@ -11,6 +11,7 @@ import { RuntimeLink } from './link.js';
 import { Memo } from './memo.js';
 import { planFunction } from './names.js';
 import { readRuntimeBinary } from './runtime-binary.js';
+import { validationRequested } from './validation.js';
 import { addStart, addStartGlobals } from './start.js';
 import { StaticData } from './static-data.js';
 import { compileFunction } from './stmts.js';
@@ -21,7 +22,7 @@ export interface EmittedPolicy {
   entrypoints: Record<string, number>;
 }
 
-/** What Node 20 (and so the SDK) runs; binaryen must not use anything newer while optimizing. */
+/** What Node 20 (and so the SDK) runs; binaryen's passes must not use anything newer. */
 const FEATURES =
   binaryen.Features.MVP |
   binaryen.Features.MutableGlobals |
@@ -31,19 +32,19 @@ const FEATURES =
   binaryen.Features.BulkMemoryOpt |
   binaryen.Features.Multivalue;
 
-const OPTIMIZE_LEVEL = 2;
-const SHRINK_LEVEL = 1;
-const GENERATED_CODE_PASSES = [
-  'simplify-locals', 'optimize-instructions', 'remove-unused-brs', 'merge-blocks', 'vacuum', 'coalesce-locals',
-  'reorder-locals', 'remove-unused-names',
-];
-
+/**
+ * Why binaryen's optimizer is not run on the generated code. V8 compiles the module with its own
+ * optimizing compiler, which does what simplify-locals, coalesce-locals or merge-blocks would; measured on the
+ * shipped decision, those passes changed nothing per evaluation but cost about 1 s of a cold compile. Inlining
+ * is not needed either: calls to the runtime's export wrappers go straight to the functions they wrap (see
+ * link.ts), and what inlining still gained (about 1 µs of 75) was inside the runtime, where it belongs to the
+ * runtime's own build.
+ */
 export async function emit(plan: Plan): Promise<EmittedPolicy> {
   const entrypoints = entrypointIds(plan);
   const module = binaryen.readBinary(readRuntimeBinary());
   try {
     module.setFeatures(FEATURES);
-    const runtimeFunctions = new Set(definedFunctions(module));
     const ctx: EmitContext = {
       module,
       runtime: new RuntimeLink(module),
@@ -56,41 +57,19 @@ export async function emit(plan: Plan): Promise<EmittedPolicy> {
     addStartGlobals(module);
     const constants = buildConstants(ctx, plan.consts);
     for (const func of plan.funcs) compileFunction(ctx, func);
-    const runEntrypoint = replaceRunEntrypoint(ctx, plan);
+    replaceRunEntrypoint(ctx, plan);
     addGeneratedExports(ctx);
     pruneExports(module);
     addStart(ctx, constants, JSON.stringify(entrypoints));
-    if (!module.validate()) throw new Error('emitter: the generated module does not validate (details above)');
-    optimize(module, definedFunctions(module).filter((f) => !runtimeFunctions.has(f) || f === runEntrypoint));
+    if (validationRequested() && !module.validate()) {
+      throw new Error('emitter: the generated module does not validate (details above)');
+    }
+    // Drops the runtime code no generated code reaches: the one pass worth its cost.
+    module.runPasses(['remove-unused-module-elements']);
     return { wasm: module.emitBinary(), entrypoints };
   } finally {
     module.dispose();
   }
-}
-
-/**
- * The runtime arrives optimized, so binaryen's full pipeline is not run again (it costs about a second per
- * compile). Small runtime functions are inlined into their callers (value type tests, lookups: about 5% of the
- * time spent in WASM per evaluation, for about 0.6 ms of compile time per rule), the functions the emitter wrote
- * get the passes that matter for straight-line calls, branches and locals, and unused runtime code is dropped.
- */
-function optimize(module: binaryen.Module, generated: string[]): void {
-  binaryen.setOptimizeLevel(OPTIMIZE_LEVEL);
-  binaryen.setShrinkLevel(SHRINK_LEVEL);
-  module.runPasses(['inlining']);
-  // inlining removes functions it inlined everywhere, generated helpers included
-  for (const f of generated) if (module.getFunction(f)) module.runPassesOnFunction(f, GENERATED_CODE_PASSES);
-  module.runPasses(['remove-unused-module-elements']);
-}
-
-/** Names of the functions with a body (not imports). */
-function definedFunctions(module: binaryen.Module): string[] {
-  const names: string[] = [];
-  for (let i = 0; i < module.getNumFunctions(); i++) {
-    const info = binaryen.getFunctionInfo(module.getFunctionByIndex(i));
-    if (info.module === null || info.module === '') names.push(info.name);
-  }
-  return names;
 }
 
 function entrypointIds(plan: Plan): Record<string, number> {

@@ -21,9 +21,9 @@ const GENERATED = { builtins: BUILTINS_EXPORT, entrypoints: ENTRYPOINTS_EXPORT }
 /**
  * Replaces the runtime's `taskgate.run_entrypoint(id, input, data)` import with a function that starts a new
  * evaluation (forgetting memoized values) and calls entrypoint `id`'s function. An unknown id aborts: answering
- * "undefined" for a typo'd entrypoint would look like a deny that is not one. Returns the function's name.
+ * "undefined" for a typo'd entrypoint would look like a deny that is not one.
  */
-export function replaceRunEntrypoint(ctx: EmitContext, plan: Plan): string {
+export function replaceRunEntrypoint(ctx: EmitContext, plan: Plan): void {
   const m = ctx.module;
   const internal = ctx.runtime.importedFunction('taskgate', 'run_entrypoint');
   if (!internal) throw new Error('emitter: the runtime does not import taskgate.run_entrypoint; rebuild it with `make runtime`');
@@ -46,7 +46,6 @@ export function replaceRunEntrypoint(ctx: EmitContext, plan: Plan): string {
     m.block('unknown', [dispatch]),
     abort(ctx, 'invalid entrypoint id'),
   ], i32));
-  return internal;
 }
 
 /** `builtins` and `entrypoints` return values the start function parsed from JSON once. */

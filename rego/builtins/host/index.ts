@@ -14,10 +14,13 @@
 // Not provided, by design: http.send and net.lookup_ip_addr (no network from policies), rego.parse_module and
 // rego.metadata.* (they need OPA's Go AST), and print (the emitted code prints through opa_println).
 
+import { arrayBuiltins } from './arrays.js';
+import { awsBuiltins } from './aws.js';
 import { cryptoBuiltins } from './crypto.js';
 import { encodingBuiltins } from './encoding.js';
 import { globBuiltins } from './glob.js';
 import { graphBuiltins } from './graph.js';
+import { graphqlBuiltins } from './graphql.js';
 import { jwtBuiltins } from './jwt.js';
 import { miscBuiltins } from './misc.js';
 import { netBuiltins } from './net.js';
@@ -27,6 +30,7 @@ import { semverBuiltins } from './semver.js';
 import { stringBuiltins } from './strings.js';
 import { timeBuiltins } from './time.js';
 import { unitBuiltins } from './units.js';
+import { uriBuiltins } from './uri.js';
 import { uuidBuiltins } from './uuid.js';
 
 export { resetEvaluation } from './evaluation.js';
@@ -58,6 +62,10 @@ const FAMILIES: Array<Record<string, HostBuiltin>> = [
   uuidBuiltins,
   encodingBuiltins,
   graphBuiltins,
+  arrayBuiltins,
+  uriBuiltins,
+  awsBuiltins,
+  graphqlBuiltins,
   miscBuiltins,
 ];
 

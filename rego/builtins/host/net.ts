@@ -108,14 +108,6 @@ function formatCidr(c: Cidr): string {
   return `${formatIP(c.base, c.bits)}/${c.prefix}`;
 }
 
-function contains(cidr: unknown, value: unknown): boolean {
-  const outer = cidrOperand(cidr, 1);
-  const text = str(value, 2);
-  const inner = cidrOrIp(text);
-  if (!inner) throw new BuiltinError(`invalid CIDR address: ${text}`);
-  return covers(outer, inner);
-}
-
 function intersects(a: unknown, b: unknown): boolean {
   const x = cidrOperand(a, 1);
   const y = cidrOperand(b, 2);
@@ -209,7 +201,6 @@ function containsMatches(cidrs: unknown, addresses: unknown): Array<[Json, Json]
 }
 
 export const netBuiltins = {
-  'net.cidr_contains': contains,
   'net.cidr_intersects': intersects,
   'net.cidr_is_valid': isValid,
   'net.cidr_expand': expand,

@@ -1,5 +1,6 @@
 // Regular-expression builtins with Go regexp (RE2) semantics: matches are found left to right without overlap,
-// and an empty match right after the previous match is skipped, as Go's FindAll does.
+// and an empty match right after the previous match is skipped, as Go's FindAll does. regex.match, re_match and
+// regex.is_valid are native (rego/runtime/builtins/regex.ts).
 
 import { BuiltinError, int, str } from './args.js';
 import { compileRe2, globalRe2 } from './re2.js';
@@ -23,20 +24,6 @@ function findAll(pattern: string, s: string, n: number): RegExpExecArray[] {
     if (re.lastIndex > s.length) break;
   }
   return found;
-}
-
-function match(pattern: unknown, value: unknown): boolean {
-  return compileRe2(str(pattern, 1)).test(str(value, 2));
-}
-
-function isValid(pattern: unknown): boolean {
-  if (typeof pattern !== 'string') return false;
-  try {
-    compileRe2(pattern);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Go's Regexp.Split(s, -1), including its treatment of leading and trailing matches. */
@@ -129,9 +116,6 @@ function globsMatch(a: unknown, b: unknown): boolean {
 }
 
 export const regexBuiltins = {
-  'regex.match': match,
-  re_match: match,
-  'regex.is_valid': isValid,
   'regex.split': split,
   'regex.find_n': findN,
   'regex.find_all_string_submatch_n': findAllStringSubmatchN,

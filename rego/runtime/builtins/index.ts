@@ -26,6 +26,9 @@ import {
   base64Decode, base64Encode, base64IsValid, base64UrlDecode, base64UrlEncode, base64UrlEncodeNoPad, hexDecode,
   hexEncode, jsonIsValid, jsonMarshal, jsonUnmarshal,
 } from "./encoding";
+import { globMatch } from "./glob";
+import { cidrContains } from "./cidr";
+import { regexIsValid, regexMatch } from "./regex";
 
 // comparison and arithmetic
 export function opa_builtin_equal(a: usize, b: usize): usize { return equal(a, b); }
@@ -107,6 +110,13 @@ export function opa_builtin_strings_reverse(s: usize): usize { return stringsRev
 export function opa_builtin_strings_count(s: usize, t: usize): usize { return stringsCount(s, t); }
 export function opa_builtin_strings_any_prefix_match(s: usize, p: usize): usize { return anyPrefixMatch(s, p); }
 export function opa_builtin_strings_any_suffix_match(s: usize, p: usize): usize { return anySuffixMatch(s, p); }
+
+// matching
+export function opa_builtin_glob_match(p: usize, d: usize, s: usize): usize { return globMatch(p, d, s); }
+export function opa_builtin_net_cidr_contains(c: usize, x: usize): usize { return cidrContains(c, x); }
+export function opa_builtin_regex_match(p: usize, s: usize): usize { return regexMatch(p, s); }
+export function opa_builtin_re_match(p: usize, s: usize): usize { return regexMatch(p, s); }
+export function opa_builtin_regex_is_valid(p: usize): usize { return regexIsValid(p); }
 
 // types
 export function opa_builtin_is_number(x: usize): usize { return isNumber(x); }

@@ -1,0 +1,174 @@
+// Safety: every variable must be bound before it is read. Bodies are reordered, keeping the author's order
+// where it is already safe, so that each expression comes after the ones that bind what it reads. Closures
+// (comprehensions, `every`, logic operands) may read variables of the enclosing body, so they come after the
+// expressions that bind those; their own bodies are checked the same way with the enclosing bindings visible.
+// What cannot be ordered safely is reported as `var x is unsafe` (or `expression is unsafe` when only wildcards
+// are unbound).
+import { RegoError } from '../errors.js';
+import { outputVars } from './bindings.js';
+import { bodyVars, closureVars, exprVars, mapTerm, ROOT_DOCUMENTS, termVars } from './walk.js';
+function isWildcard(name) {
+    return name.startsWith('$');
+}
+/** Variables the expression reads or binds in its own scope. */
+function neededVars(e) {
+    const needed = exprVars(e);
+    for (const root of ROOT_DOCUMENTS)
+        needed.delete(root);
+    return needed;
+}
+class SafetyChecker {
+    names;
+    arityOf;
+    errors = [];
+    constructor(names, arityOf) {
+        this.names = names;
+        this.arityOf = arityOf;
+    }
+    /** Variables of `e` that are still unbound when it would run after `bound`; empty when it can run. */
+    unbound(e, bound, scopeVars) {
+        const outputs = outputVars(e, bound, this.arityOf);
+        const missing = new Map();
+        for (const [v, loc] of neededVars(e))
+            if (!bound.has(v) && !outputs.has(v))
+                missing.set(v, loc);
+        // A closure reads the enclosing variables it shares a name with; the expression itself cannot bind them.
+        for (const [v, loc] of closureVars(e))
+            if (scopeVars.has(v) && !bound.has(v) && !missing.has(v))
+                missing.set(v, loc);
+        return missing;
+    }
+    body(body, outer) {
+        const scopeVars = new Set(bodyVars(body).keys());
+        const bound = new Set(outer);
+        const placed = [];
+        const pending = new Set(body);
+        for (let progress = true; progress;) {
+            progress = false;
+            for (const e of body) {
+                if (!pending.has(e) || this.unbound(e, bound, scopeVars).size > 0)
+                    continue;
+                const boundBefore = new Set(bound);
+                for (const v of outputVars(e, bound, this.arityOf))
+                    bound.add(v);
+                placed.push({ expr: e, boundBefore });
+                pending.delete(e);
+                progress = true;
+            }
+        }
+        this.reportUnsafe([...pending], bound, scopeVars);
+        const reordered = placed.map(({ expr, boundBefore }) => this.closuresInExpr(expr, boundBefore));
+        return { body: [...reordered, ...pending], bound };
+    }
+    reportUnsafe(pending, bound, scopeVars) {
+        const reported = new Set();
+        const wildcardOnly = [];
+        for (const e of pending) {
+            const missing = [...this.unbound(e, bound, scopeVars)];
+            const named = missing.filter(([v]) => !isWildcard(v));
+            if (named.length === 0)
+                wildcardOnly.push(e);
+            for (const [v, loc] of named) {
+                if (reported.has(v))
+                    continue;
+                reported.add(v);
+                this.unsafeVar(v, loc);
+            }
+        }
+        if (reported.size === 0) {
+            for (const e of wildcardOnly)
+                this.errors.push(new RegoError('rego_unsafe_var_error', 'expression is unsafe', e.loc));
+        }
+    }
+    unsafeVar(name, loc) {
+        this.errors.push(new RegoError('rego_unsafe_var_error', `var ${this.names.original(name)} is unsafe`, loc));
+    }
+    /** Variables of a closure's head terms must be bound by its body (or outside it). */
+    requireBound(terms, bound) {
+        for (const t of terms)
+            for (const [v, loc] of termVars(t))
+                if (!bound.has(v) && !ROOT_DOCUMENTS.has(v))
+                    this.unsafeVar(v, loc);
+    }
+    /** Checks the closures inside a term, with `bound` visible to them. */
+    term(t, bound) {
+        return mapTerm(t, (x) => {
+            switch (x.type) {
+                case 'arraycompr':
+                case 'setcompr': {
+                    const inner = this.body(x.body, bound);
+                    this.requireBound([x.term], inner.bound);
+                    return { ...x, body: inner.body, term: this.term(x.term, inner.bound) };
+                }
+                case 'objectcompr': {
+                    const inner = this.body(x.body, bound);
+                    this.requireBound([x.key, x.value], inner.bound);
+                    return { ...x, body: inner.body, key: this.term(x.key, inner.bound), value: this.term(x.value, inner.bound) };
+                }
+                default:
+                    return undefined;
+            }
+        });
+    }
+    closuresInExpr(e, bound) {
+        const t = (x) => this.term(x, bound);
+        const withs = e.with.map((w) => ({ ...w, value: t(w.value) }));
+        switch (e.type) {
+            case 'term':
+                return { ...e, term: t(e.term), with: withs };
+            case 'unify':
+            case 'assign':
+                return { ...e, left: t(e.left), right: t(e.right), with: withs };
+            case 'some':
+                return e;
+            case 'somein':
+                return { ...e, collection: t(e.collection), with: withs };
+            case 'every': {
+                const inner = new Set(bound);
+                for (const k of [e.key, e.value])
+                    if (k)
+                        for (const v of termVars(k).keys())
+                            inner.add(v);
+                return { ...e, domain: t(e.domain), body: this.body(e.body, inner).body, with: withs };
+            }
+            case 'logic':
+                return { ...e, operands: e.operands.map((operand) => this.body(operand, bound).body), with: withs };
+        }
+    }
+}
+/** Head terms read the body's variables: each must occur in the body (or be an argument). */
+function checkHeadVars(terms, available, names) {
+    const errors = [];
+    for (const t of terms) {
+        if (!t)
+            continue;
+        for (const [v, loc] of termVars(t)) {
+            if (available.has(v) || ROOT_DOCUMENTS.has(v))
+                continue;
+            errors.push(new RegoError('rego_unsafe_var_error', `var ${names.original(v)} is unsafe`, loc));
+        }
+    }
+    return errors;
+}
+/**
+ * Reorders the rule's bodies into a safe order; returns the rule and the unsafe variables found. Head terms
+ * hold no closures here (heads.ts moved them into the body), so the head only needs its variables bound.
+ */
+export function checkSafety(rule, names, arityOf) {
+    const checker = new SafetyChecker(names, arityOf);
+    const args = new Set(ROOT_DOCUMENTS);
+    for (const a of rule.head.args ?? [])
+        for (const v of termVars(a).keys())
+            args.add(v);
+    const h = rule.head;
+    const body = checker.body(rule.body, args).body;
+    const available = new Set([...args, ...bodyVars(rule.body).keys()]);
+    const headErrors = checkHeadVars([...h.ref.slice(1), h.key, h.value], available, names);
+    const elses = rule.else.map((c) => {
+        const elseAvailable = new Set([...args, ...bodyVars(c.body).keys()]);
+        headErrors.push(...checkHeadVars([c.value], elseAvailable, names));
+        return { ...c, body: checker.body(c.body, args).body };
+    });
+    return { rule: { ...rule, body, else: elses }, errors: [...headErrors, ...checker.errors] };
+}
+//# sourceMappingURL=safety.js.map

@@ -1,0 +1,345 @@
+// Generic traversals of the AST that every checker pass shares: collecting variables and rebuilding terms.
+// Comprehensions, `every` bodies and logic operands are "closures": they see the enclosing variables but bind
+// their own, so most passes must decide explicitly whether to look inside them.
+import { BUILTINS } from '../builtins/catalog.js';
+/** The root documents: always bound, never local. */
+export const ROOT_DOCUMENTS = new Set(['input', 'data']);
+function isComprehension(t) {
+    return t.type === 'arraycompr' || t.type === 'setcompr' || t.type === 'objectcompr';
+}
+function addVar(out, v) {
+    if (!out.has(v.name))
+        out.set(v.name, v.loc);
+}
+/** The direct sub-terms of a term, closures' bodies excluded. */
+function childTerms(t) {
+    switch (t.type) {
+        case 'ref':
+            return [t.head, ...t.path];
+        case 'array':
+        case 'set':
+            return t.items;
+        case 'object':
+            return t.entries.flat();
+        case 'call':
+            return t.args;
+        case 'template':
+            return t.terms;
+        default:
+            return [];
+    }
+}
+/** Variables of a term, not looking inside closures. */
+export function termVars(t, out = new Map()) {
+    if (t.type === 'var')
+        addVar(out, t);
+    else
+        for (const c of childTerms(t))
+            termVars(c, out);
+    return out;
+}
+/** `a.b.c` written as a var or a ref of strings, as a dotted name. */
+export function dottedName(t) {
+    if (t.type === 'var')
+        return t.name;
+    if (t.type !== 'ref' || t.head.type !== 'var')
+        return undefined;
+    const parts = [t.head.name];
+    for (const p of t.path) {
+        if (p.type !== 'string')
+            return undefined;
+        parts.push(p.value);
+    }
+    return parts.join('.');
+}
+/** A `with` value that names a builtin (`with count as sum`) is a function, not a variable; like OPA, such a
+ * name always means the builtin. */
+function namesBuiltin(t) {
+    const name = dottedName(t);
+    return name !== undefined && !name.startsWith('data.') && !name.startsWith('input.') && BUILTINS.has(name);
+}
+/** The terms an expression evaluates in its own scope (closures' insides excluded, `with` targets excluded,
+ * builtin names given as `with` values excluded). */
+function exprOwnTerms(e) {
+    const own = [];
+    switch (e.type) {
+        case 'term':
+            own.push(e.term);
+            break;
+        case 'unify':
+        case 'assign':
+            own.push(e.left, e.right);
+            break;
+        case 'some':
+            break;
+        case 'somein':
+            if (e.key)
+                own.push(e.key);
+            own.push(e.value, e.collection);
+            break;
+        case 'every':
+            own.push(e.domain);
+            break;
+        case 'logic':
+            break;
+    }
+    for (const w of e.with)
+        if (!namesBuiltin(w.value))
+            own.push(w.value);
+    return own;
+}
+/** Variables an expression uses in its own scope (what OPA's safety check looks at). */
+export function exprVars(e, out = new Map()) {
+    if (e.type === 'some')
+        for (const v of e.vars)
+            addVar(out, v);
+    for (const t of exprOwnTerms(e))
+        termVars(t, out);
+    return out;
+}
+export function bodyVars(body, out = new Map()) {
+    for (const e of body)
+        exprVars(e, out);
+    return out;
+}
+/** Every variable anywhere in a term, closures included. */
+export function allTermVars(t, out = new Map()) {
+    switch (t.type) {
+        case 'arraycompr':
+        case 'setcompr':
+            allTermVars(t.term, out);
+            allBodyVars(t.body, out);
+            return out;
+        case 'objectcompr':
+            allTermVars(t.key, out);
+            allTermVars(t.value, out);
+            allBodyVars(t.body, out);
+            return out;
+        case 'var':
+            addVar(out, t);
+            return out;
+        default:
+            for (const c of childTerms(t))
+                allTermVars(c, out);
+            return out;
+    }
+}
+function allExprVars(e, out = new Map()) {
+    if (e.type === 'some')
+        for (const v of e.vars)
+            addVar(out, v);
+    for (const t of exprOwnTerms(e))
+        allTermVars(t, out);
+    for (const w of e.with)
+        allTermVars(w.target, out);
+    if (e.type === 'every') {
+        if (e.key)
+            allTermVars(e.key, out);
+        allTermVars(e.value, out);
+        allBodyVars(e.body, out);
+    }
+    if (e.type === 'logic')
+        for (const operand of e.operands)
+            allBodyVars(operand, out);
+    return out;
+}
+export function allBodyVars(body, out = new Map()) {
+    for (const e of body)
+        allExprVars(e, out);
+    return out;
+}
+/** Variables that occur inside the closures of an expression (comprehensions, `every`, logic operands), at any
+ * depth. */
+export function closureVars(e) {
+    const out = new Map();
+    const visit = (t) => {
+        if (isComprehension(t))
+            allTermVars(t, out);
+        else
+            for (const c of childTerms(t))
+                visit(c);
+    };
+    for (const t of exprOwnTerms(e))
+        visit(t);
+    if (e.type === 'every') {
+        if (e.key)
+            allTermVars(e.key, out);
+        allTermVars(e.value, out);
+        allBodyVars(e.body, out);
+    }
+    if (e.type === 'logic')
+        for (const operand of e.operands)
+            allBodyVars(operand, out);
+    return out;
+}
+/** Calls `visit` on every ref in a term outside closures, outermost first (nested refs included). */
+export function forEachRef(t, visit) {
+    if (t.type === 'ref')
+        visit(t);
+    if (!isComprehension(t))
+        for (const c of childTerms(t))
+            forEachRef(c, visit);
+}
+export function mapTerm(t, visit) {
+    const replaced = visit(t);
+    if (replaced !== undefined)
+        return replaced;
+    const m = (x) => mapTerm(x, visit);
+    switch (t.type) {
+        case 'ref':
+            return { ...t, head: m(t.head), path: t.path.map(m) };
+        case 'array':
+            return { ...t, items: t.items.map(m) };
+        case 'set':
+            return { ...t, items: t.items.map(m) };
+        case 'object':
+            return { ...t, entries: t.entries.map(([k, v]) => [m(k), m(v)]) };
+        case 'call':
+            return { ...t, args: t.args.map(m) };
+        case 'template':
+            return { ...t, terms: t.terms.map(m) };
+        case 'arraycompr':
+        case 'setcompr':
+            return { ...t, term: m(t.term), body: mapBody(t.body, visit) };
+        case 'objectcompr':
+            return { ...t, key: m(t.key), value: m(t.value), body: mapBody(t.body, visit) };
+        default:
+            return t;
+    }
+}
+function mapWith(w, visit) {
+    return { ...w, target: mapTerm(w.target, visit), value: mapTerm(w.value, visit) };
+}
+function mapExpr(e, visit) {
+    const m = (x) => mapTerm(x, visit);
+    const withs = e.with.map((w) => mapWith(w, visit));
+    switch (e.type) {
+        case 'term':
+            return { ...e, term: m(e.term), with: withs };
+        case 'unify':
+        case 'assign':
+            return { ...e, left: m(e.left), right: m(e.right), with: withs };
+        case 'some':
+            return { ...e, vars: e.vars.map((v) => m(v)), with: withs };
+        case 'somein':
+            return { ...e, key: e.key && m(e.key), value: m(e.value), collection: m(e.collection), with: withs };
+        case 'every':
+            return {
+                ...e,
+                key: e.key && m(e.key),
+                value: m(e.value),
+                domain: m(e.domain),
+                body: mapBody(e.body, visit),
+                with: withs,
+            };
+        case 'logic':
+            return { ...e, operands: e.operands.map((operand) => mapBody(operand, visit)), with: withs };
+    }
+}
+function mapBody(body, visit) {
+    return body.map((e) => mapExpr(e, visit));
+}
+/** Renames variables everywhere in a term (closures included). */
+export function renameInTerm(t, names) {
+    return mapTerm(t, (x) => (x.type === 'var' && names.has(x.name) ? { ...x, name: names.get(x.name) } : undefined));
+}
+export function renameInBody(body, names) {
+    return mapBody(body, (x) => (x.type === 'var' && names.has(x.name) ? { ...x, name: names.get(x.name) } : undefined));
+}
+/** Variables a pattern binds: vars themselves, and vars inside arrays and object values (keys are inputs). */
+export function patternVars(t, out = []) {
+    if (t.type === 'var')
+        out.push(t);
+    else if (t.type === 'array')
+        for (const i of t.items)
+            patternVars(i, out);
+    else if (t.type === 'object')
+        for (const [, v] of t.entries)
+            patternVars(v, out);
+    return out;
+}
+/** A term without variables, refs, calls or closures: a constant. */
+export function isGround(t) {
+    switch (t.type) {
+        case 'null':
+        case 'boolean':
+        case 'number':
+        case 'string':
+            return true;
+        case 'array':
+        case 'set':
+            return t.items.every(isGround);
+        case 'object':
+            return t.entries.every(([k, v]) => isGround(k) && isGround(v));
+        default:
+            return false;
+    }
+}
+/** Calls `visit` on every term of a body, at any depth, closures included, `with` targets excluded. */
+function visitBodyTerms(body, visit) {
+    for (const e of body) {
+        for (const t of exprOwnTerms(e))
+            visitTerm(t, visit);
+        if (e.type === 'every') {
+            if (e.key)
+                visitTerm(e.key, visit);
+            visitTerm(e.value, visit);
+            visitBodyTerms(e.body, visit);
+        }
+        if (e.type === 'logic')
+            for (const operand of e.operands)
+                visitBodyTerms(operand, visit);
+    }
+}
+export function visitTerm(t, visit) {
+    visit(t);
+    switch (t.type) {
+        case 'arraycompr':
+        case 'setcompr':
+            visitTerm(t.term, visit);
+            visitBodyTerms(t.body, visit);
+            return;
+        case 'objectcompr':
+            visitTerm(t.key, visit);
+            visitTerm(t.value, visit);
+            visitBodyTerms(t.body, visit);
+            return;
+        default:
+            for (const c of childTerms(t))
+                visitTerm(c, visit);
+    }
+}
+/** Every term of a rule: head, bodies, else clauses. */
+export function visitRuleTerms(rule, visit) {
+    const h = rule.head;
+    for (const t of [...h.ref.slice(1), ...(h.args ?? []), h.key, h.value])
+        if (t)
+            visitTerm(t, visit);
+    visitBodyTerms(rule.body, visit);
+    for (const c of rule.else) {
+        if (c.value)
+            visitTerm(c.value, visit);
+        visitBodyTerms(c.body, visit);
+    }
+}
+/** Calls `visit` on every expression of a rule: bodies, else clauses, comprehension and `every` bodies. */
+export function visitRuleExprs(rule, visit) {
+    const inBody = (body) => {
+        for (const e of body) {
+            visit(e);
+            if (e.type === 'every')
+                inBody(e.body);
+            if (e.type === 'logic')
+                e.operands.forEach(inBody);
+        }
+    };
+    inBody(rule.body);
+    for (const c of rule.else)
+        inBody(c.body);
+    // Comprehensions anywhere (in heads, in bodies at any depth) hold bodies too.
+    visitRuleTerms(rule, (t) => {
+        if (t.type === 'arraycompr' || t.type === 'setcompr' || t.type === 'objectcompr')
+            inBody(t.body);
+    });
+}
+//# sourceMappingURL=walk.js.map

@@ -1,0 +1,112 @@
+// Runs a compiled policy (ours, or one built by `opa build -t wasm`) with OPA's official JavaScript SDK.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { hostBuiltins } from './builtins/host/index.js';
+import { importedMemoryLimits, memoryDescriptorFor } from './engine-memory.js';
+export class EvalError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'EvalError';
+    }
+}
+// The SDK consults its own JS builtins before the custom ones it is given, and those do not follow OPA:
+// `sprintf` is sprintf-js (`%v` is not Go's), `regex.split` uses JS regex syntax, `yaml.*` and `json.is_valid`
+// differ on edge cases. Its builtins module is a plain CommonJS object shared by every SDK instance, so emptying
+// it (loaded by absolute path, because the package's `exports` hide it) makes every builtin call come to ours.
+function silenceSdkBuiltins() {
+    const require = createRequire(import.meta.url);
+    const sdkEntry = require.resolve('@open-policy-agent/opa-wasm');
+    const sdkBuiltins = require(join(dirname(sdkEntry), 'builtins', 'index.js'));
+    for (const name of Object.keys(sdkBuiltins))
+        delete sdkBuiltins[name];
+}
+silenceSdkBuiltins();
+/** OPA evaluates builtins leniently: one that rejects its arguments makes its call undefined, not an error. */
+function undefinedOnThrow(builtins) {
+    const wrapped = {};
+    for (const [name, fn] of Object.entries(builtins)) {
+        wrapped[name] = (...args) => {
+            try {
+                return fn(...args);
+            }
+            catch {
+                return undefined;
+            }
+        };
+    }
+    return wrapped;
+}
+/** The SDK throws strings (opa_abort), plain objects (missing builtins) and WebAssembly traps; name them. */
+export function toEvalError(thrown) {
+    if (thrown instanceof EvalError)
+        return thrown;
+    if (typeof thrown === 'string') {
+        return new EvalError(thrown.includes('conflict') ? 'eval_conflict_error' : 'eval_internal_error', thrown);
+    }
+    if (thrown instanceof WebAssembly.RuntimeError) {
+        return new EvalError('eval_internal_error', `policy module trapped: ${thrown.message}`);
+    }
+    const message = thrown?.message;
+    if (typeof message === 'string' && message.startsWith('not implemented: built-in function')) {
+        return new EvalError('eval_builtin_error', message);
+    }
+    return new EvalError('eval_internal_error', typeof message === 'string' ? message : String(thrown));
+}
+/** JSON text as an ArrayBuffer: the SDK treats falsy JS inputs (false, 0, "") as "no input", but not buffers. */
+function jsonBuffer(value, what) {
+    let text;
+    try {
+        text = JSON.stringify(value);
+    }
+    catch (e) {
+        throw new EvalError('eval_input_error', `${what} is not JSON: ${e.message}`);
+    }
+    if (text === undefined)
+        throw new EvalError('eval_input_error', `${what} is not JSON`);
+    const bytes = new TextEncoder().encode(text);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+/** The single value of a result set `[{"result": v}]`; an empty set is undefined. */
+function resultValue(resultSet) {
+    if (!Array.isArray(resultSet))
+        throw new EvalError('eval_internal_error', 'policy module returned no result set');
+    if (resultSet.length === 0)
+        return undefined;
+    if (resultSet.length > 1)
+        throw new EvalError('eval_internal_error', 'policy module returned several results');
+    return resultSet[0].result;
+}
+/** Instantiates the module with `data` as its base documents. */
+export async function loadEngine(wasm, data, options = {}) {
+    let policy;
+    try {
+        const descriptor = memoryDescriptorFor(importedMemoryLimits(wasm));
+        policy = await loadPolicy(wasm, descriptor, undefinedOnThrow(options.builtins ?? hostBuiltins));
+        if (data !== undefined)
+            policy.setData(jsonBuffer(data, 'data'));
+    }
+    catch (e) {
+        const err = toEvalError(e);
+        throw new EvalError(err.code, `cannot load policy module: ${err.message}`);
+    }
+    const ids = policy.entrypoints;
+    return {
+        entrypoints: Object.keys(ids),
+        evaluate(input, entrypoint) {
+            if (!Object.prototype.hasOwnProperty.call(ids, entrypoint)) {
+                throw new EvalError('eval_unknown_entrypoint', `no entrypoint ${entrypoint} (have: ${Object.keys(ids).join(', ')})`);
+            }
+            const inputText = input === undefined ? undefined : jsonBuffer(input, 'input');
+            try {
+                return resultValue(policy.evaluate(inputText, ids[entrypoint]));
+            }
+            catch (e) {
+                throw toEvalError(e);
+            }
+        },
+    };
+}
+//# sourceMappingURL=engine.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=scope.js.map

@@ -1,0 +1,52 @@
+// The SchemaCatalog over a live database: catalog queries through an injected `query` function, cached.
+import type { RelationInfo, SchemaCatalog } from './catalog.js';
+
+/** Runs one parameterised query and returns its rows as objects keyed by column name. */
+export type QueryFunction = (sql: string, params: readonly unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+// Every kind of relation that stores or yields rows by name: tables, partitioned and foreign tables, materialized
+// views (all read like tables), and views (expanded). Sequences and indexes are not queried as row sources here.
+const RELATION_SQL = `
+SELECT c.oid::text AS oid, c.relkind::text AS relkind,
+       coalesce((SELECT json_agg(a.attname ORDER BY a.attnum) FROM pg_catalog.pg_attribute a
+                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '[]'::json)::text AS columns,
+       CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid) END AS definition
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'f', 'm', 'v', 'S')`;
+
+/**
+ * Answers from the database, caching every answer (including "no such relation") until `clear()`; the shim
+ * clears after DDL. `query` must run with an empty search_path so pg_get_viewdef qualifies every relation.
+ */
+export class PostgresCatalog implements SchemaCatalog {
+  private readonly cache = new Map<string, Promise<RelationInfo | undefined>>();
+
+  constructor(private readonly query: QueryFunction) {}
+
+  relation(schema: string, name: string): Promise<RelationInfo | undefined> {
+    const key = `${schema}\u0000${name}`;
+    let answer = this.cache.get(key);
+    if (answer === undefined) {
+      answer = this.load(schema, name);
+      // A failed lookup must not be remembered: the next statement asks again.
+      answer.catch(() => this.cache.delete(key));
+      this.cache.set(key, answer);
+    }
+    return answer;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async load(schema: string, name: string): Promise<RelationInfo | undefined> {
+    const rows = await this.query(RELATION_SQL, [schema, name]);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const columns = JSON.parse(String(row.columns)) as string[];
+    if (row.relkind === 'v') {
+      return { schema, name, kind: 'view', columns, definition: String(row.definition) };
+    }
+    return { schema, name, kind: 'table', columns };
+  }
+}

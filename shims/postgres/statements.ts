@@ -1,0 +1,58 @@
+// Which prepared statements and portals of a session were allowed, and with what decision: a statement is decided
+// once, at Parse (or SQL PREPARE), and every Bind/Execute of it carries that decision. A name the shim does not
+// know as decided is refused, never passed on.
+import type { StatementDescription } from './analyze/operation.js';
+import type { Decision } from './decisions.js';
+
+export interface DecidedStatement {
+  readonly decision: Decision;
+  /** What the analysis said the statement does: for SQL `EXECUTE name`, which shares the namespace. */
+  readonly description: StatementDescription;
+}
+
+export class StatementBook {
+  private readonly statements = new Map<string, DecidedStatement>();
+  private readonly portals = new Map<string, DecidedStatement>();
+
+  statement(name: string): DecidedStatement | undefined {
+    return this.statements.get(name);
+  }
+
+  portal(name: string): DecidedStatement | undefined {
+    return this.portals.get(name);
+  }
+
+  /** Postgres refuses to redefine a named statement, so an existing entry stays; the unnamed one is replaced. */
+  parsed(name: string, statement: DecidedStatement | undefined): void {
+    if (name !== '' && this.statements.has(name)) return;
+    if (statement) this.statements.set(name, statement);
+    else this.statements.delete(name);
+  }
+
+  bound(portal: string, statement: DecidedStatement): void {
+    if (portal !== '' && this.portals.has(portal)) return;
+    this.portals.set(portal, statement);
+  }
+
+  closed(kind: 'S' | 'P', name: string): void {
+    (kind === 'S' ? this.statements : this.portals).delete(name);
+  }
+
+  /** Named statements as the analysis knows them, for `EXECUTE name` in SQL. */
+  descriptions(): Map<string, StatementDescription> {
+    const named = new Map<string, StatementDescription>();
+    for (const [name, s] of this.statements) if (name !== '') named.set(name, s.description);
+    return named;
+  }
+
+  /**
+   * After a SQL batch ran: statements it PREPAREd carry the batch's decision, DEALLOCATEd ones are gone.
+   * `before` and `after` are the analysis's prepared maps around the batch.
+   */
+  sqlPrepared(before: ReadonlyMap<string, StatementDescription>, after: ReadonlyMap<string, StatementDescription>, decision: Decision): void {
+    for (const name of before.keys()) if (!after.has(name)) this.statements.delete(name);
+    for (const [name, description] of after) {
+      if (before.get(name) !== description) this.statements.set(name, { decision, description });
+    }
+  }
+}
