@@ -104,9 +104,6 @@ async function readStdin(): Promise<string> {
 }
 
 function printable(decision: DecisionMessage, session: OpenSessionResponse): Record<string, unknown> {
-  if (decision.error_code !== '') {
-    return { verdict: 'deny', error: { code: decision.error_code, message: decision.error_message } };
-  }
   const out: Record<string, unknown> = {
     verdict: decision.verdict,
     reasons: decision.reasons,

@@ -1,9 +1,18 @@
 // The `taskgate` command: dispatches to one module per command and maps every outcome to an exit code.
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, processIo, UsageError, type Io } from './args.js';
+import {
+  APPROVALS_SUMMARY,
+  approvalsCommand,
+  APPROVE_SUMMARY,
+  approveCommand,
+  DENY_SUMMARY,
+  denyCommand,
+} from './approvals.js';
 import { AUDIT_SUMMARY, auditCommand } from './audit.js';
 import { DECIDE_SUMMARY, decideCommand } from './decide.js';
 import { DECIDER_SUMMARY, deciderCommand } from './decider.js';
 import { POLICY_SUMMARY, policyCommand } from './policy.js';
+import { SHIM_SUMMARY, shimCommand } from './shim.js';
 import { TASK_SUMMARY, taskCommand } from './task.js';
 
 interface Command {
@@ -17,6 +26,10 @@ const COMMANDS: Record<string, Command> = {
   audit: { summary: AUDIT_SUMMARY, run: auditCommand },
   decider: { summary: DECIDER_SUMMARY, run: deciderCommand },
   decide: { summary: DECIDE_SUMMARY, run: decideCommand },
+  shim: { summary: SHIM_SUMMARY, run: shimCommand },
+  approvals: { summary: APPROVALS_SUMMARY, run: approvalsCommand },
+  approve: { summary: APPROVE_SUMMARY, run: approveCommand },
+  deny: { summary: DENY_SUMMARY, run: denyCommand },
 };
 
 export const USAGE = `taskgate: least privilege for every automated task, enforced on the wire.
@@ -25,7 +38,7 @@ Usage: taskgate <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
   .join('\n')}
 
 Run \`taskgate <command> --help\` for a command's options.`;

@@ -96,9 +96,13 @@ function jsonBuffer(value: unknown, what: string): ArrayBuffer {
     throw new EvalError('eval_input_error', `${what} is not JSON: ${(e as Error).message}`);
   }
   if (text === undefined) throw new EvalError('eval_input_error', `${what} is not JSON`);
-  const bytes = new TextEncoder().encode(text);
+  const bytes = utf8.encode(text);
+  // encode() usually returns a view over a buffer of exactly its length: hand that buffer over without a copy.
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
+
+const utf8 = new TextEncoder();
 
 /** The single value of a result set `[{"result": v}]`; an empty set is undefined. */
 function resultValue(resultSet: unknown): unknown | undefined {

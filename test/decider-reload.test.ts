@@ -3,6 +3,7 @@
 // running policy.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compileInWorker } from '../decider/engine/compile-in-worker.js';
 import { connectDecider, type DecisionStream } from '../decider/server/client.js';
 import type { DecisionMessage } from '../decider/server/proto.js';
 import type { AuditRecord } from '../decider/store/index.js';
@@ -64,6 +65,11 @@ async function expectAnswersMatchRevisions(decider: TestDecider, answers: Decisi
 }
 
 describe('policy reload', () => {
+  it('gives up on a compile that does not finish in time', async () => {
+    const result = await compileInWorker({ dir: 'policies', entrypoint: 'taskgate/decision' }, 1);
+    expect(result).toEqual({ ok: false, error: 'compiling took longer than 0.001 s; gave up' });
+  });
+
   // Three compiles (start, v2, the broken change) while the machine is kept busy deciding.
   it('swaps a changed policy directory under load without a failed or wrong decision, and keeps it over a broken change', { timeout: 240_000 }, async () => {
     const root = tempDir();

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, credentials, status } from '@grpc/grpc-js';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDecider, DeciderCallError, type DeciderClient } from '../decider/server/client.js';
 import { loadProtos } from '../decider/server/proto.js';
@@ -345,6 +346,72 @@ describe('decider without a policy', () => {
     } finally {
       client.close();
       await decider.close();
+    }
+  });
+});
+
+describe('decider with an OIDC issuer', () => {
+  const ISSUER = 'https://idp.test';
+  const AUDIENCE = 'taskgate-test';
+  let decider: TestDecider;
+  let client: DeciderClient;
+  let sign: (claims: Record<string, unknown>, options?: { kid?: string }) => Promise<string>;
+
+  beforeAll(async () => {
+    const root = tempDir();
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    writeFileSync(join(root, 'jwks.json'), JSON.stringify({ keys: [jwk] }));
+    sign = (claims, options = {}) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: options.kid ?? 'k1' }).sign(privateKey);
+    writePolicy(join(root, 'policy'), { 'decision.rego': MISBEHAVING_POLICY });
+    decider = await startTestDecider({
+      dataDir: join(root, 'var'),
+      policies: join(root, 'policy'),
+      identity: { oidc: [{ issuer: ISSUER, audience: AUDIENCE, jwks_file: join(root, 'jwks.json') }] },
+    });
+    client = connectDecider(decider.address);
+  });
+  afterAll(async () => {
+    client?.close();
+    await decider?.close();
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const claims = (overrides: Record<string, unknown> = {}) => ({
+    iss: ISSUER, aud: AUDIENCE, sub: 'alice', groups: ['dba'], iat: now(), exp: now() + 600, ...overrides,
+  });
+  const open = (credential: string) => client.openSession({ credential, resource: 'api', kind: 'http' });
+
+  it('opens a session for a valid ID token, with no task, and decides in it', async () => {
+    const opened = await open(await sign(claims()));
+    expect(JSON.parse(opened.identity_json)).toMatchObject({ subject: 'alice', issuer: ISSUER, groups: ['dba'], method: 'oidc' });
+    expect(opened.task_json).toBe('');
+    expect(Date.parse(opened.expires_at)).toBeLessThanOrEqual((now() + 600) * 1000);
+    const d = await client.decide({ session_id: opened.session_id, operation_json: httpOperation('GET', '/ok') });
+    expect(d.verdict).toBe('allow');
+    const [record] = (await decider.store.list({ subject: 'alice' })).slice(-1);
+    expect(record).toMatchObject({ issuer: ISSUER, taskId: null, verdict: 'allow' });
+  });
+
+  it('refuses every bad token with UNAUTHENTICATED and its own reason', async () => {
+    const good = await sign(claims());
+    const [header, payload] = good.split('.');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+    const tampered = `${header}.${Buffer.from(JSON.stringify(claims({ sub: 'mallory' }))).toString('base64url')}.${good.split('.')[2]}`;
+    const cases: Array<[string, string]> = [
+      [unsigned, 'alg_none'],
+      [await sign(claims({ iss: 'https://evil.test' })), 'wrong_issuer'],
+      [await sign(claims({ aud: 'someone-else' })), 'wrong_audience'],
+      [await sign(claims({ iat: now() - 7200, exp: now() - 3600 })), 'expired'],
+      [await sign(claims({ nbf: now() + 3600 })), 'not_yet_valid'],
+      [tampered, 'bad_signature'],
+      [await sign(claims(), { kid: 'k2' }), 'unknown_kid'],
+    ];
+    for (const [token, reason] of cases) {
+      const e = await refusal(open(token));
+      expect({ reason: e.reason, code: e.grpcCode }).toEqual({ reason, code: status.UNAUTHENTICATED });
+      expect(e.message.length).toBeGreaterThan(20);
     }
   });
 });

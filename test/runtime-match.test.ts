@@ -226,10 +226,17 @@ describe('regex.match', () => {
 
   it('matches classes: Perl, POSIX, Unicode, negated, ranges and escapes', () => {
     expect([re('^\\d+$', '123'), re('\\d', '\u0663'), re('\\p{Nd}', '\u0663')]).toEqual([true, false, true]);
-    expect([re('^\\w+$', 'a_1'), re('\\W', 'é'), re('^\\s$', '\t'), re('\\S', ' ')]).toEqual([true, true, true, false]);
+    expect([re('^\\w+$', 'a_1'), re('\\W', 'é'), re('^\\s$', '\t'), re('\\S', ' ')])
+      .toEqual([true, true, true, false]);
     expect([re('^[[:alpha:]]+$', 'abc'), re('[[:^alpha:]]', 'abc'), re('[[:digit:][:upper:]]', 'x')])
       .toEqual([true, false, false]);
     expect([re('^\\pL+$', 'héllo'), re('^\\p{Greek}+$', 'αβγ'), re('\\p{^L}', 'abc'), re('\\PL', 'ab1')])
+      .toEqual([true, true, false, true]);
+    // Names as Go 1.25 looks them up: canonically, with Unicode's long category names, Any, ASCII, Assigned.
+    expect([re('\\p{greek}', 'α'), re('\\p{Letter}', 'a'), re('\\p{Cased_Letter}', 'ª')])
+      .toEqual([true, true, false]);
+    expect(re('\\p{Assigned}', '\u0378')).toBe(false);
+    expect([re('\\p{Cn}', '\u0378'), re('\\p{C}', '\u0378'), re('\\p{ASCII}', 'é'), re('(?i)\\p{ascii}', '\u212a')])
       .toEqual([true, true, false, true]);
     expect([re('[^a]', '\n'), re('[]a]', ']'), re('[a-]', '-'), re('[\\d-z]', '-')]).toEqual([true, true, true, true]);
     expect([re('\\x41\\x{42}\\101\\.', 'ABA.'), re('\\Qa.b\\E', 'axb'), re('\\Qa.b\\E', 'a.b')])
@@ -242,7 +249,8 @@ describe('regex.match', () => {
     expect([re('a{,3}', 'a{,3}'), re('a{01}', 'a{01}')]).toEqual([true, true]);
     expect([re('^(a|bc)*d$', 'abcad'), re('^(?:a|bc)+?d$', 'd'), re('^(?P<x>a)(?<y>b)?$', 'a')])
       .toEqual([true, false, true]);
-    expect([re('^(a*)*$', 'aaa'), re('^()*$', ''), re('^(?U)a+$', 'aa'), re('x|', 'y')]).toEqual([true, true, true, true]);
+    expect([re('^(a*)*$', 'aaa'), re('^()*$', ''), re('^(?U)a+$', 'aa'), re('x|', 'y')])
+      .toEqual([true, true, true, true]);
   });
 
   it('stays linear on patterns that make backtracking matchers exponential', () => {
@@ -268,7 +276,9 @@ describe('regex.is_valid', () => {
     for (const pattern of [
       '', 'a*?', 'a(?i)*', '()*', '^*', '\\b+', '(a{10}){100}', 'x{1000}', '[]a]', '[a-]', '\\12', '\\_', '(?)',
       '(?i-s)', '(?i-s:a)', '(?U)a+', '(?:)', 'a|', '(?P<n>a)(?P<n>b)', '\\Q', 'a\\Q\\E*', '\\p{Any}', '\\pN',
-      '\\P{^Greek}', '[\\p{Lu}\\d]', '\\x{10FFFF}', '{', 'a{', 'a{1', 'a{1,', '}',
+      '\\P{^Greek}', '[\\p{Lu}\\d]', '\\p{old italic}', '\\p{Decimal-Number}', '\\x{10FFFF}',
+      '{', 'a{', 'a{1', 'a{1,', '}', `${'('.repeat(999)}${')'.repeat(999)}`,
+      `${'(?:'.repeat(2000)}a${')'.repeat(2000)}`,
     ]) {
       expect(valid(pattern), pattern).toBe(true);
     }
@@ -280,7 +290,8 @@ describe('regex.is_valid', () => {
       '(a{100}){100}', '(a{3}){334}', '[]', '[a', '[z-a]', '[a-\\d]', '[[:foo:]]', '[[:alpha:]', '\\1', '\\8',
       '\\C', '\\Z', '\\e', '\\', '\\p{Foo}', '\\p{Greek', '\\pX', '\\p', '(?P<>a)', '(?P<n', '(?P=n)', '(?=a)',
       '(?!a)', '(?<=a)', '(?<!a)', '(?-)', '(?i-)', '(?x)', '\\x{110000}', '\\x{}', '\\xg0', '\\x4',
-      `${'('.repeat(1001)}${')'.repeat(1001)}`,
+      `${'('.repeat(1000)}${')'.repeat(1000)}`,
+      `${'(?:'.repeat(2001)}${')'.repeat(2001)}`,
     ]) {
       expect(valid(pattern), pattern).toBe(false);
     }

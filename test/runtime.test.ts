@@ -31,6 +31,13 @@ function cstring(memory: WebAssembly.Memory, ptr: number): string {
   return new TextDecoder().decode(bytes.subarray(ptr, end));
 }
 
+/** Writes bytes at ptr, growing memory first as OPA's SDK does before it copies the input to the heap top. */
+function writeAt(memory: WebAssembly.Memory, ptr: number, bytes: Uint8Array): void {
+  const short = ptr + bytes.length - memory.buffer.byteLength;
+  if (short > 0) memory.grow(Math.ceil(short / 65536));
+  new Uint8Array(memory.buffer).set(bytes, ptr);
+}
+
 function instantiate(
   runEntrypoint: (x: Exports, id: number, input: number, data: number) => number = () => 0,
 ): Runtime {
@@ -251,7 +258,7 @@ describe('evaluation ABI', () => {
     });
     const text = new TextEncoder().encode('{"user": "alice", "n": 12345678901234567890123}');
     const base = rt.x.opa_heap_ptr_get();
-    new Uint8Array(rt.memory.buffer).set(text, base);
+    writeAt(rt.memory, base, text);
     const out = rt.x.opa_eval(0, 3, 0, base, text.length, base + text.length, 0);
     expect(seen).toBe(3);
     expect(cstring(rt.memory, out)).toBe('[{"result":{"n":12345678901234567890123,"user":"alice"}}]');
@@ -264,7 +271,7 @@ describe('evaluation ABI', () => {
   it('opa_eval aborts with a message on invalid input JSON', () => {
     const rt = instantiate((_x, _id, input) => input);
     const base = rt.x.opa_heap_ptr_get();
-    new Uint8Array(rt.memory.buffer).set(new TextEncoder().encode('{"a"'), base);
+    writeAt(rt.memory, base, new TextEncoder().encode('{"a"'));
     expect(() => rt.x.opa_eval(0, 0, 0, base, 4, base + 4, 0)).toThrow(/opa_abort: opa_eval: input is not valid JSON/);
   });
 

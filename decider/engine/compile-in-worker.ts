@@ -26,16 +26,24 @@ function sourceLoaderArgs(): string[] {
   return [...process.execArgv, '--import', loader.href];
 }
 
+/** A compile that takes longer is stuck (the shipped policies take seconds); the active policy stays. */
+const COMPILE_TIMEOUT_MS = 5 * 60_000;
+
 /** Compiles the policy directory off the main thread. Never rejects: failures come back as `{ok: false}`. */
-export function compileInWorker(request: CompileRequest): Promise<CompileResult> {
+export function compileInWorker(request: CompileRequest, timeoutMs = COMPILE_TIMEOUT_MS): Promise<CompileResult> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (result: CompileResult) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       resolve(result);
     };
     const worker = new Worker(workerUrl(), { workerData: request, execArgv: sourceLoaderArgs() });
+    const timer = setTimeout(() => {
+      settle({ ok: false, error: `compiling took longer than ${timeoutMs / 1000} s; gave up` });
+      void worker.terminate();
+    }, timeoutMs);
     worker.once('message', (result: CompileResult) => settle(result));
     worker.once('error', (e) => settle({ ok: false, error: `the policy compiler failed: ${e.message}` }));
     worker.once('exit', (code) => settle({ ok: false, error: `the policy compiler exited (code ${code}) without a result` }));

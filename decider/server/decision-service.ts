@@ -1,7 +1,7 @@
 // The decision flow, independent of gRPC: open a session with a verified credential, then decide operations in
 // it. Every path that does not end in a committed audit record of a policy verdict ends in a deny or a refusal.
 import { status } from '@grpc/grpc-js';
-import type { JsonValue, Store } from '../store/index.js';
+import type { JsonValue, Revocation, Store } from '../store/index.js';
 import type { ResourceConfig } from '../config.js';
 import { denyBecause, type Decision } from '../engine/decision.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
@@ -89,40 +89,36 @@ export class DecisionService {
     return session;
   }
 
-  /** Decides one operation. Throws Refusal for a request that cannot be decided; otherwise answers, audited. */
+  /**
+   * Decides one operation. Throws Refusal for a request that cannot be decided; otherwise answers, audited.
+   * Revocation is checked where the record commits (Store.appendDecision), not before evaluating: a per-decision
+   * query in front of the audit writer would serialise the decisions that group commit exists to batch.
+   */
   async decide(request: ValidDecide): Promise<Answer> {
     const started = process.hrtime.bigint();
     const session = this.session(request.sessionId);
     checkOperationKind(request.operation, session.resource.kind);
-    const now = this.clock();
-    const { decision, revision } = await this.evaluate(session, request, now);
+    const { decision, revision } = this.evaluate(session, request, this.clock());
     const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
-    const auditSeq = await this.audit(session, request, decision, revision, latencyUs);
-    const answered = auditSeq === 0 ? this.auditFailed() : decision;
-    this.options.metrics.decided(answered.verdict, Number(process.hrtime.bigint() - started) / 1e9);
-    return { decision: answered, revision, auditSeq };
+    const audited = await this.audit(session, request, decision, revision, latencyUs);
+    this.options.metrics.decided(audited.decision.verdict, Number(process.hrtime.bigint() - started) / 1e9);
+    return { decision: audited.decision, revision, auditSeq: audited.auditSeq };
   }
 
-  private async evaluate(session: Session, request: ValidDecide, now: Date): Promise<{ decision: Decision; revision: string }> {
-    const revision = this.options.engine.current?.revision ?? '';
+  private evaluate(session: Session, request: ValidDecide, now: Date): { decision: Decision; revision: string } {
     if (now.getTime() >= session.expiresAtMs) {
+      const revision = this.options.engine.current?.revision ?? '';
       return { decision: denyBecause(`the session's credential expired at ${new Date(session.expiresAtMs).toISOString()}: open a new session with a fresh token`), revision };
     }
-    if (session.task !== undefined) {
-      const revoked = await this.isRevoked(session.task.id).catch((e: Error) => e);
-      if (revoked instanceof Error) {
-        return { decision: denyBecause(`cannot check whether task ${session.task.id} is revoked (${revoked.message}), so it is denied`), revision };
-      }
-      if (revoked) return { decision: denyBecause(await this.revokedReason(session.task)), revision };
-    }
-    const { decision, revision: decidedBy } = this.options.engine.decide(buildInput(session, request.operation, now));
-    return { decision, revision: decidedBy };
+    return this.options.engine.decide(buildInput(session, request.operation, now));
   }
 
-  private async audit(session: Session, request: ValidDecide, decision: Decision, revision: string, latencyUs: number): Promise<number> {
+  /** Writes the record; answers what was recorded: the decision, a deny for a revoked task, or a deny on failure. */
+  private async audit(session: Session, request: ValidDecide, decision: Decision, revision: string, latencyUs: number): Promise<{ decision: Decision; auditSeq: number }> {
     const operation = request.operation;
+    const task = session.task;
     try {
-      const receipt = await this.options.store.append({
+      const receipt = await this.options.store.appendDecision({
         kind: 'decision',
         sessionId: session.id,
         subject: session.identity.subject,
@@ -139,12 +135,13 @@ export class DecisionService {
         approvalId: request.approvalId === '' ? undefined : request.approvalId,
         policyRevision: revision === '' ? undefined : revision,
         latencyUs,
-      });
-      return receipt.seq;
+      }, (revocation) => revokedReasonOf(task!, revocation)); // called only for a task id, so only with a task
+      const answered = receipt.revocation === null ? decision : denyBecause(revokedReasonOf(task!, receipt.revocation));
+      return { decision: answered, auditSeq: receipt.seq };
     } catch (e) {
       this.options.metrics.auditWriteFailures++;
       this.options.log(`audit: cannot write a decision record (${(e as Error).message}); answering deny`);
-      return 0;
+      return { decision: this.auditFailed(), auditSeq: 0 };
     }
   }
 
@@ -170,11 +167,9 @@ export class DecisionService {
     return this.options.store.isRevoked(taskId);
   }
 
-  /** Who revoked the task, when and why, so the person denied knows whom to ask. */
   private async revokedReason(task: TaskDocument): Promise<string> {
     const revocation = (await this.options.store.getTask(task.id).catch(() => undefined))?.revocation;
-    const detail = revocation ? ` by ${revocation.by} at ${revocation.at}${revocation.reason ? ` (${revocation.reason})` : ''}` : '';
-    return `task ${task.name} (${task.id}) was revoked${detail}: ask for a new task token with \`taskgate task issue\``;
+    return revokedReasonOf(task, revocation ?? null);
   }
 
   /** The earliest of the task's end, the token's `exp`, and the configured session length. */
@@ -185,6 +180,12 @@ export class DecisionService {
     if (typeof exp === 'number') ends.push(exp * 1000);
     return Math.min(...ends.filter((t) => Number.isFinite(t)));
   }
+}
+
+/** Who revoked the task, when and why, so the person denied knows whom to ask. */
+function revokedReasonOf(task: TaskDocument, revocation: Revocation | null): string {
+  const detail = revocation ? ` by ${revocation.by} at ${revocation.at}${revocation.reason ? ` (${revocation.reason})` : ''}` : '';
+  return `task ${task.name} (${task.id}) was revoked${detail}: ask for a new task token with \`taskgate task issue\``;
 }
 
 /** input, exactly as docs/policy-contract.md defines it. `approval` is left out until approvals exist. */

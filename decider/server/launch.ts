@@ -3,9 +3,7 @@
 // they run the decider exactly as the CLI does.
 import { dirname } from 'node:path';
 import type { TaskgateConfig } from '../config.js';
-import { validateIdentityConfig } from '../identity/config.js';
-import { loadOrCreateSigningKey } from '../identity/keys.js';
-import { createCredentialVerifier } from '../identity/verify.js';
+import { createCredentialVerifier, loadOrCreateSigningKey, validateIdentityConfig } from '../identity/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { startDecider, type RunningDecider } from './decider.js';
 

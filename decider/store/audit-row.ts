@@ -11,7 +11,14 @@ export type AuditContent = Omit<HashedRow, 'seq' | 'time' | 'prev_hash'>;
 export type AuditRow = HashedRow & { readonly hash: string };
 
 const VERDICTS: ReadonlySet<string> = new Set<Verdict>(['allow', 'deny', 'mask', 'require_approval']);
-const APPROVAL_ACTIONS: ReadonlySet<string> = new Set(['requested', 'approved', 'denied', 'expired', 'used']);
+const APPROVAL_ACTIONS: ReadonlySet<string> = new Set([
+  'requested',
+  'approved',
+  'denied',
+  'expired',
+  'withdrawn',
+  'used',
+]);
 
 /** An entry with no values at all: kinds fill in what they have. */
 export function emptyContent(kind: AuditKind): AuditContent {

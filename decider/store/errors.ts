@@ -12,6 +12,10 @@ export type StoreErrorCode =
   | 'task_exists'
   | 'task_not_found'
   | 'task_already_revoked'
+  | 'approval_exists'
+  | 'approval_not_found'
+  /** The approval rules refused the event (already decided, expired, self-approval ...); nothing was written. */
+  | 'approval_refused'
   /** The database was written by a newer taskgate than this one; refusing to guess its layout. */
   | 'schema_too_new'
   | 'store_closed'

@@ -12,6 +12,11 @@
  * - Records form one hash chain in `seq` order (1, 2, 3 ... with no gaps): decisions, approval actions and task
  *   events alike. `verify()` recomputes it; see `./hash.ts` for the exact canonical encoding.
  * - Records, tasks and revocations are never updated or deleted through the store.
+ * - Approval requests are immutable; what happens to one (votes, expiry, use) is an append-only list of events,
+ *   each written in the same transaction as its audit record. `recordApprovalEvent()` decides on the request as
+ *   committed at that moment, so two deciders (or a decider and the CLI) cannot both move it.
+ * - `appendDecision()` checks the decision's task against revocations inside the transaction that commits it, so
+ *   an answered decision reflects every revocation committed, by any decider sharing the store, before it.
  * - `isRevoked()` reflects every revocation committed, by any decider sharing the store, before the call began.
  *   If it rejects (the database cannot be read), treat the task as revoked.
  *
@@ -64,7 +69,8 @@ export interface DecisionEntry {
   readonly latencyUs: number;
 }
 
-export type ApprovalAction = 'requested' | 'approved' | 'denied' | 'expired' | 'used';
+/** `withdrawn`: the client that asked went away before the request was decided. */
+export type ApprovalAction = 'requested' | 'approved' | 'denied' | 'expired' | 'withdrawn' | 'used';
 
 /** Something that happened to a just-in-time approval. */
 export interface ApprovalEntry {
@@ -128,6 +134,11 @@ export interface AuditReceipt {
   readonly hash: string;
 }
 
+export interface DecisionReceipt extends AuditReceipt {
+  /** The revocation that made the recorded decision a deny; null when the task was not revoked (or there is none). */
+  readonly revocation: Revocation | null;
+}
+
 export interface AuditFilter {
   readonly subject?: string;
   /** Matches the task id or the task name. */
@@ -161,6 +172,12 @@ export interface AuditHead {
 export interface AuditLog {
   /** Appends one record. Resolves after it is committed to disk; concurrent appends share one transaction. */
   append(entry: AuditEntry): Promise<AuditReceipt>;
+  /**
+   * Appends a decision, unless its task (`entry.taskId`) turns out revoked when its batch commits: then the record
+   * written is a deny whose one reason is `denialReason(revocation)`, and the receipt names the revocation, so the
+   * caller answers deny too. One revocation query per batch instead of one per decision.
+   */
+  appendDecision(entry: DecisionEntry, denialReason: (revocation: Revocation) => string): Promise<DecisionReceipt>;
   /** Walks the whole chain from seq 1, streaming; stops at the first problem. */
   verify(): Promise<VerifyResult>;
   /** Matching records, oldest first (the most recent `limit` of them). */
@@ -218,7 +235,79 @@ export interface TaskStore {
   isRevoked(id: string): Promise<boolean>;
 }
 
-export interface Store extends AuditLog, TaskStore {
+export type ApprovalScope = 'once' | 'window';
+
+/** A just-in-time approval request, bound to one operation (see decider/approvals/). */
+export interface NewApproval {
+  /** Unique id, e.g. `apr_...`. */
+  readonly id: string;
+  /** Hash of the exact operation (decider/approvals/fingerprint.ts). */
+  readonly fingerprint: string;
+  /** The session that asked; a `once` approval is used only there. */
+  readonly sessionId: string;
+  /** The requester's verified identity (`input.identity`). */
+  readonly requester: { readonly subject: string; readonly issuer: string; readonly groups: readonly string[] };
+  readonly taskId?: string;
+  readonly taskName?: string;
+  readonly resource: string;
+  /** `input.operation`, as the shim described it. */
+  readonly operation: JsonValue;
+  readonly operationKind: string;
+  readonly operationAction?: string;
+  /** What the policy asked for (`decision.approval`) and why (`decision.reasons`). */
+  readonly approvers: readonly string[];
+  readonly min: number;
+  readonly ttlSeconds: number;
+  readonly scope: ApprovalScope;
+  readonly reasons: readonly string[];
+  /** RFC 3339; a request still pending at `expiresAt` is expired. */
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+/** Everything that can happen to a request after it is made. */
+export type ApprovalEventAction = Exclude<ApprovalAction, 'requested'>;
+
+export interface NewApprovalEvent {
+  readonly action: ApprovalEventAction;
+  /** The approver, the requester, or `taskgate` (expiry). */
+  readonly actor: string;
+  readonly reason?: string;
+  /** For `used`: the session that ran the operation. */
+  readonly sessionId?: string;
+  /** RFC 3339, from the caller's clock, so that the rules and the record agree on when it happened. */
+  readonly at: string;
+}
+
+export interface ApprovalEvent extends NewApprovalEvent {
+  readonly seq: number;
+}
+
+export interface ApprovalRecord extends NewApproval {
+  /** In the order they were committed. */
+  readonly events: readonly ApprovalEvent[];
+}
+
+/** What `recordApprovalEvent` should do with a request: add an event, or refuse (StoreError `approval_refused`). */
+export type ApprovalTransition = { readonly event: NewApprovalEvent } | { readonly refuse: string };
+
+export interface ApprovalStore {
+  /** Records a request and its `requested` audit record in one transaction. StoreError `approval_exists`. */
+  createApproval(approval: NewApproval): Promise<AuditReceipt>;
+  getApproval(id: string): Promise<ApprovalRecord | undefined>;
+  /** The most recent `limit` requests (default 100, at most 10,000), newest first. */
+  listApprovals(limit?: number): Promise<ApprovalRecord[]>;
+  /** Requests for this exact operation on this resource, newest first. */
+  findApprovals(resource: string, fingerprint: string): Promise<ApprovalRecord[]>;
+  /**
+   * Reads the request inside the write transaction, asks `decide` what to do with it, and commits the event with
+   * its audit record. `decide` must be pure and quick: it runs while the database is locked.
+   * StoreError `approval_not_found`, `approval_refused` (with decide's message), `invalid_record`.
+   */
+  recordApprovalEvent(id: string, decide: (current: ApprovalRecord) => ApprovalTransition): Promise<ApprovalRecord>;
+}
+
+export interface Store extends AuditLog, TaskStore, ApprovalStore {
   /** Waits for pending appends to commit, then closes. Later calls fail with StoreError `store_closed`. */
   close(): Promise<void>;
 }

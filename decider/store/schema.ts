@@ -72,6 +72,49 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER revocations_refuse_delete BEFORE DELETE ON revocations
     BEGIN SELECT RAISE(ABORT, 'revocations are permanent: DELETE refused'); END;
   `,
+  // Just-in-time approvals: the request is immutable, and what happens to it is an append-only list of events,
+  // so its state is always the fold of its committed history and survives any restart.
+  `
+  CREATE TABLE approvals (
+    id               TEXT PRIMARY KEY,
+    fingerprint      TEXT NOT NULL,
+    session_id       TEXT NOT NULL,
+    requester        TEXT NOT NULL,
+    task_id          TEXT,
+    task_name        TEXT,
+    resource         TEXT NOT NULL,
+    operation        TEXT NOT NULL,
+    operation_kind   TEXT NOT NULL,
+    operation_action TEXT,
+    approvers        TEXT NOT NULL,
+    min_approvals    INTEGER NOT NULL,
+    ttl_seconds      INTEGER NOT NULL,
+    scope            TEXT NOT NULL,
+    reasons          TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    expires_at       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX approvals_by_operation ON approvals (resource, fingerprint);
+  CREATE TRIGGER approvals_refuse_update BEFORE UPDATE ON approvals
+    BEGIN SELECT RAISE(ABORT, 'approval requests are immutable: UPDATE refused'); END;
+  CREATE TRIGGER approvals_refuse_delete BEFORE DELETE ON approvals
+    BEGIN SELECT RAISE(ABORT, 'approval requests are immutable: DELETE refused'); END;
+
+  CREATE TABLE approval_events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    approval_id TEXT NOT NULL REFERENCES approvals(id),
+    action      TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    reason      TEXT,
+    session_id  TEXT,
+    at          TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX approval_events_by_approval ON approval_events (approval_id, seq);
+  CREATE TRIGGER approval_events_refuse_update BEFORE UPDATE ON approval_events
+    BEGIN SELECT RAISE(ABORT, 'approval events are append-only: UPDATE refused'); END;
+  CREATE TRIGGER approval_events_refuse_delete BEFORE DELETE ON approval_events
+    BEGIN SELECT RAISE(ABORT, 'approval events are append-only: DELETE refused'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

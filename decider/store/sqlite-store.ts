@@ -1,16 +1,30 @@
 // The embedded Store: one SQLite file, one writer connection (the group-commit writer's alone, since a
 // transaction belongs to a connection, not to a caller) and one reader connection for everything else.
+import {
+  insertApproval,
+  insertApprovalEvent,
+  selectApproval,
+  selectApprovals,
+  selectApprovalsFor,
+  validApproval,
+} from './approvals.js';
 import { contentOfEntry, requiredString, stringOrEmpty } from './audit-row.js';
 import { exportRecords, listRecords, verifyChain } from './audit.js';
 import { StoreError } from './errors.js';
 import { GroupCommitWriter, readHead } from './group-commit.js';
 import type {
+  ApprovalRecord,
+  ApprovalTransition,
   AuditEntry,
   AuditFilter,
   AuditHead,
   AuditReceipt,
   AuditRecord,
+  DecisionEntry,
+  DecisionReceipt,
+  NewApproval,
   NewTask,
+  Revocation,
   Store,
   TaskRecord,
   VerifyResult,
@@ -74,6 +88,26 @@ class SqliteStore implements Store {
     }
   }
 
+  appendDecision(entry: DecisionEntry, denialReason: (revocation: Revocation) => string): Promise<DecisionReceipt> {
+    try {
+      if (entry?.kind !== 'decision') throw new StoreError('invalid_record', 'appendDecision takes a decision entry');
+      const content = contentOfEntry(entry);
+      // Runs inside the batch transaction; a failure here must refuse this decision only, never the whole batch.
+      const denial = (revocation: Revocation) => {
+        let reason: string;
+        try {
+          reason = denialReason(revocation);
+        } catch (err) {
+          throw new StoreError('invalid_record', `the revoked decision's reason failed: ${(err as Error)?.message}`);
+        }
+        return contentOfEntry({ ...entry, verdict: 'deny', reasons: [reason], masks: [] });
+      };
+      return this.writer.appendChecked(content, content.task_id as string | null, denial);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   verify(): Promise<VerifyResult> {
     return this.read(() => verifyChain(this.readerDb));
   }
@@ -118,6 +152,27 @@ class SqliteStore implements Store {
 
   isRevoked(id: string): Promise<boolean> {
     return this.read(() => this.revocations.isRevoked(id));
+  }
+
+  async createApproval(approval: NewApproval): Promise<AuditReceipt> {
+    const valid = validApproval(approval);
+    return this.writer.transact((tx) => insertApproval(tx, valid));
+  }
+
+  getApproval(id: string): Promise<ApprovalRecord | undefined> {
+    return this.read(() => selectApproval(this.readerDb, id));
+  }
+
+  listApprovals(limit?: number): Promise<ApprovalRecord[]> {
+    return this.read(() => selectApprovals(this.readerDb, limit));
+  }
+
+  findApprovals(resource: string, fingerprint: string): Promise<ApprovalRecord[]> {
+    return this.read(() => selectApprovalsFor(this.readerDb, resource, fingerprint));
+  }
+
+  async recordApprovalEvent(id: string, decide: (current: ApprovalRecord) => ApprovalTransition): Promise<ApprovalRecord> {
+    return this.writer.transact((tx) => insertApprovalEvent(tx, requiredString(id, 'id'), decide));
   }
 
   async close(): Promise<void> {

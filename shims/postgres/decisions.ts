@@ -1,6 +1,6 @@
 // Asking the decider about a session's statements. Every failure (decider down, an error answer, an unknown
 // verdict) becomes a deny that says why: no statement runs without an allow.
-import type { DecisionStream } from '../../decider/server/client.js';
+import type { DeciderClient, DecisionStream } from '../../decider/server/client.js';
 import { statementAction } from './analyze/action.js';
 import type { PostgresOperation, StatementDescription } from './analyze/operation.js';
 
@@ -33,29 +33,53 @@ export function worstOf(decisions: readonly Decision[]): Decision {
   return { verdict: worst.verdict, reasons: [...new Set(reasons)], masks: ordered.flatMap((d) => d.masks) };
 }
 
-/** Decides each statement of the operation on its own (so each has its audit record); the worst verdict wins. */
-export async function decideOperation(stream: DecisionStream, sessionId: string, operation: PostgresOperation): Promise<Decision> {
-  const parts = await Promise.all(operation.statements.map((statement) => decideStatement(stream, sessionId, operation, statement)));
-  return worstOf(parts);
-}
+/**
+ * One DecideStream per session, opened again after it broke (a decider restart), so a session outlives an outage
+ * of the decider: its statements are denied while the decider is down and decided again once it is back.
+ */
+export class DecisionChannel {
+  private stream: DecisionStream | undefined;
 
-async function decideStatement(stream: DecisionStream, sessionId: string, operation: PostgresOperation, statement: StatementDescription): Promise<Decision> {
-  const document = {
-    kind: 'postgres',
-    action: statementAction(statement),
-    postgres: { text: operation.text, fingerprint: operation.fingerprint, statements: [statement] },
-  };
-  try {
-    const answer = await withTimeout(stream.decide({ session_id: sessionId, operation_json: JSON.stringify(document), approval_id: '' }));
-    if (answer.error_code !== '') return denied(`the decider could not decide: ${answer.error_message || answer.error_code}`);
-    return toDecision(answer.verdict, answer.reasons, answer.masks_json);
-  } catch (e) {
-    return denied(`the decider is unavailable, so nothing runs: ${(e as Error).message}`);
+  constructor(
+    private readonly client: DeciderClient,
+    readonly sessionId: string,
+  ) {}
+
+  /** Decides each statement of the operation on its own (so each has its audit record); the worst verdict wins. */
+  async decide(operation: PostgresOperation): Promise<Decision> {
+    const stream = (this.stream ??= this.client.stream());
+    const parts = await Promise.all(operation.statements.map((statement) => this.decideStatement(stream, operation, statement)));
+    return worstOf(parts);
+  }
+
+  end(): void {
+    this.stream?.end();
+    this.stream = undefined;
+  }
+
+  private async decideStatement(stream: DecisionStream, operation: PostgresOperation, statement: StatementDescription): Promise<Decision> {
+    const sessionId = this.sessionId;
+    const document = {
+      kind: 'postgres',
+      action: statementAction(statement),
+      postgres: { text: operation.text, fingerprint: operation.fingerprint, statements: [statement] },
+    };
+    try {
+      const answer = await withTimeout(stream.decide({ session_id: sessionId, operation_json: JSON.stringify(document), approval_id: '' }));
+      if (answer.error_code !== '') return denied(`the decider could not decide: ${answer.error_message || answer.error_code}`);
+      return toDecision(answer.verdict, answer.reasons, answer.masks_json);
+    } catch (e) {
+      if (this.stream === stream) {
+        this.stream = undefined;
+        stream.end();
+      }
+      return denied(`the decider is unavailable, so nothing runs: ${(e as Error).message}`);
+    }
   }
 }
 
 function toDecision(verdict: string, reasons: readonly string[], masksJson: string): Decision {
-  if (!(verdict in SEVERITY)) return denied(`the decider answered an unknown verdict ${JSON.stringify(verdict)}`);
+  if (!Object.hasOwn(SEVERITY, verdict)) return denied(`the decider answered an unknown verdict ${JSON.stringify(verdict)}`);
   let masks: MaskRule[] = [];
   if (masksJson !== '') {
     try {

@@ -4,7 +4,7 @@
 // (nestable; an unclosed `{` closes at the end, as gobwas accepts it), `\` escapes (a trailing one is dropped).
 // `,` and `}` are plain characters outside `{...}`, `]` outside `[...]`.
 
-import { alloc, realloc } from "../memory";
+import { alloc } from "../memory";
 import { TYPE_ARRAY, TYPE_NULL, makeBool, stringData, stringLen, typeOf } from "../value";
 import { arrayAt, arrayLen } from "../collections";
 import { decodeRune, runeLength } from "../utf8";

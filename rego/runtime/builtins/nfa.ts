@@ -12,15 +12,15 @@ import { alloc, allocZeroed, realloc } from "../memory";
 import { decodeRune, runeLength } from "../utf8";
 
 export const OP_CLASS: u32 = 1;
-
-export const CLASS_NEGATED: u32 = 1;
-/** The ranges are sorted and disjoint: membership is found by bisection (large Unicode classes). */
-export const CLASS_SORTED: u32 = 2;
 export const OP_SPLIT: u32 = 2;
 export const OP_JMP: u32 = 3;
 export const OP_ASSERT: u32 = 4;
 export const OP_MATCH: u32 = 5;
 export const OP_FAIL: u32 = 6;
+
+export const CLASS_NEGATED: u32 = 1;
+/** The ranges are sorted and disjoint: membership is found by bisection (large Unicode classes). */
+export const CLASS_SORTED: u32 = 2;
 
 export const ASSERT_BEGIN_TEXT: u32 = 1;
 export const ASSERT_END_TEXT: u32 = 2;
@@ -68,7 +68,8 @@ export function emit(p: Program, op: u32, x: u32, y: u32, z: u32): u32 {
   return p.len++;
 }
 
-export function opAt(p: Program, pc: u32): u32 {
+// @ts-ignore: decorator
+@inline function opAt(p: Program, pc: u32): u32 {
   return load<u32>(at(p, pc));
 }
 
@@ -80,15 +81,18 @@ export function setY(p: Program, pc: u32, y: u32): void {
   store<u32>(at(p, pc), y, 8);
 }
 
-export function xAt(p: Program, pc: u32): u32 {
+// @ts-ignore: decorator
+@inline export function xAt(p: Program, pc: u32): u32 {
   return load<u32>(at(p, pc), 4);
 }
 
-export function yAt(p: Program, pc: u32): u32 {
+// @ts-ignore: decorator
+@inline export function yAt(p: Program, pc: u32): u32 {
   return load<u32>(at(p, pc), 8);
 }
 
-export function zAt(p: Program, pc: u32): u32 {
+// @ts-ignore: decorator
+@inline function zAt(p: Program, pc: u32): u32 {
   return load<u32>(at(p, pc), 12);
 }
 
@@ -105,7 +109,8 @@ function inSortedRanges(ranges: usize, count: u32, r: u32): bool {
   return false;
 }
 
-function inRanges(ranges: usize, count: u32, r: u32): bool {
+// @ts-ignore: decorator
+@inline function inRanges(ranges: usize, count: u32, r: u32): bool {
   for (let i: u32 = 0; i < count; i++) {
     const range = ranges + (<usize>i << 3);
     if (r >= load<u32>(range) && r <= load<u32>(range, 4)) return true;
@@ -113,13 +118,14 @@ function inRanges(ranges: usize, count: u32, r: u32): bool {
   return false;
 }
 
-export function classMatches(ranges: usize, count: u32, flags: u32, r: u32): bool {
+// @ts-ignore: decorator
+@inline export function classMatches(ranges: usize, count: u32, flags: u32, r: u32): bool {
   const inside = (flags & CLASS_SORTED) != 0 ? inSortedRanges(ranges, count, r) : inRanges(ranges, count, r);
   return inside != ((flags & CLASS_NEGATED) != 0);
 }
 
 /** RE2's \w: ASCII letters, digits and underscore (also what \b looks at). */
-export function isWordRune(r: i32): bool {
+function isWordRune(r: i32): bool {
   return (r >= 0x61 && r <= 0x7a) || (r >= 0x41 && r <= 0x5a) || (r >= 0x30 && r <= 0x39) || r == 0x5f;
 }
 
@@ -162,7 +168,8 @@ function newMachine(prog: Program): Machine {
   return m;
 }
 
-function push(m: Machine, depth: u32, pc: u32): u32 {
+// @ts-ignore: decorator
+@inline function push(m: Machine, depth: u32, pc: u32): u32 {
   store<u32>(m.stack + (<usize>depth << 2), pc);
   return depth + 1;
 }
@@ -197,7 +204,8 @@ function addThread(m: Machine, start: u32, prev: i32, next: i32): void {
   }
 }
 
-function swapLists(m: Machine): void {
+// @ts-ignore: decorator
+@inline function swapLists(m: Machine): void {
   const t = m.current;
   m.current = m.next;
   m.currentLen = m.nextLen;
@@ -206,8 +214,11 @@ function swapLists(m: Machine): void {
   m.generation++;
 }
 
-function runeAt(text: usize, pos: usize, len: usize): i32 {
+// @ts-ignore: decorator
+@inline function runeAt(text: usize, pos: usize, len: usize): i32 {
   if (pos >= len) return NO_RUNE;
+  const c = load<u8>(text + pos);
+  if (c < 0x80) return <i32>c;
   return <i32>decodeRune(text + pos, runeLength(text + pos, text + len));
 }
 
@@ -218,14 +229,13 @@ function runeAt(text: usize, pos: usize, len: usize): i32 {
 export function runProgram(prog: Program, text: usize, len: usize, anchored: bool): bool {
   if (prog.len == 0) return false;
   const m = newMachine(prog);
-  let prev: i32 = NO_RUNE;
   let next = runeAt(text, 0, len);
-  addThread(m, 0, prev, next);
+  addThread(m, 0, NO_RUNE, next);
   swapLists(m);
   for (let pos: usize = 0; ; ) {
     if (m.matched && (!anchored || pos == len)) return true;
     if (pos >= len || (anchored && m.currentLen == 0)) return false;
-    const k = runeLength(text + pos, text + len);
+    const k: usize = load<u8>(text + pos) < 0x80 ? 1 : runeLength(text + pos, text + len);
     const r = <u32>next;
     const following = runeAt(text, pos + k, len);
     m.matched = false;
@@ -238,7 +248,6 @@ export function runProgram(prog: Program, text: usize, len: usize, anchored: boo
     // A search may also start a match after this rune.
     if (!anchored) addThread(m, 0, <i32>r, following);
     swapLists(m);
-    prev = <i32>r;
     next = following;
     pos += k;
   }

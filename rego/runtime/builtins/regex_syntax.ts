@@ -24,9 +24,13 @@ export const N_PLUS: u32 = 6;
 export const N_QUEST: u32 = 7;
 export const N_REPEAT: u32 = 8;
 
-// Go's limits: counted repetition up to 1000 (also for nested counts), nesting depth 1000.
+// Go's limits: counted repetition up to 1000 (also for nested counts); a parse tree at most 1000 high, which
+// capturing groups nested 1000 deep exceed (non-capturing groups add no level in Go's tree).
 const MAX_REPEAT: i32 = 1000;
-const MAX_DEPTH: u32 = 1000;
+const MAX_CAPTURE_DEPTH: u32 = 999;
+// This parser recurses per group, so any nesting is bounded too: Go (iterative) would accept deeper
+// non-capturing nesting, which no real pattern has.
+const MAX_GROUP_DEPTH: u32 = 2000;
 
 /** A tree node. CLASS: ranges, negated. ASSERT: kind. CONCAT/ALT: children (first, linked by next). STAR, PLUS,
  * QUEST, REPEAT (min, max; max -1 = unbounded): one child. */
@@ -51,6 +55,7 @@ class Parser {
   multiLine: bool;
   dotNL: bool;
   depth: u32;
+  captureDepth: u32;
 }
 
 function newNode(op: u32): Node {
@@ -346,14 +351,14 @@ function parseClass(p: Parser): Node | null {
 
 // ---- repetition
 
-/** At `{`: min and max (-1 unbounded) when the text is a repetition; min -2 when it is not (then `{` is a
- * character). Numbers keep Go's rules: no leading zeros; too large ones give -1 (an error later). */
+/** A counted repetition's min and max (-1: unbounded; a min of -1 also stands for a number too large). */
 @unmanaged
 class Bounds {
   min: i32;
   max: i32;
 }
 
+/** Go's parseInt: digits without leading zeros; -2 when there are none, -1 when the number is too large. */
 function parseInt(p: Parser): i32 {
   const c = peekByte(p, 0);
   if (!isDigit(c)) return -2;
@@ -367,6 +372,8 @@ function parseInt(p: Parser): i32 {
   return n;
 }
 
+/** At `{`: reads `{n}`, `{n,}` or `{n,m}` into b; false (position unchanged) when the text is not one, and then
+ * `{` is a character. */
 function parseBounds(p: Parser, b: Bounds): bool {
   const start = p.pos;
   p.pos++;
@@ -552,10 +559,12 @@ function parseQuoted(p: Parser, concat: Node): i32 {
 
 /** After `(`. */
 function parseGroup(p: Parser, concat: Node): i32 {
-  if (++p.depth > MAX_DEPTH) return -1;
+  if (++p.depth > MAX_GROUP_DEPTH) return -1;
   const foldCase = p.foldCase;
   const multiLine = p.multiLine;
   const dotNL = p.dotNL;
+  const captureDepth = p.captureDepth;
+  let capturing = true;
   if (peekByte(p, 0) == 0x3f) {
     p.pos++;
     const named = parseGroupName(p);
@@ -567,14 +576,17 @@ function parseGroup(p: Parser, concat: Node): i32 {
         p.depth--;
         return 2;
       }
+      capturing = false;
     }
   }
+  if (capturing && ++p.captureDepth > MAX_CAPTURE_DEPTH) return -1;
   const body = parseAlternation(p);
   if (body == null || peekByte(p, 0) != 0x29) return -1;
   p.pos++;
   p.foldCase = foldCase;
   p.multiLine = multiLine;
   p.dotNL = dotNL;
+  p.captureDepth = captureDepth;
   p.depth--;
   append(concat, body);
   return 1;
@@ -648,6 +660,7 @@ export function parseRegex(ptr: usize, len: usize): Node | null {
   p.multiLine = false;
   p.dotNL = false;
   p.depth = 0;
+  p.captureDepth = 0;
   const tree = parseAlternation(p);
   // Stopping anywhere but the end means an unmatched `)`.
   if (tree == null || more(p)) return null;

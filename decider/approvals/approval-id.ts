@@ -1,0 +1,17 @@
+// Approval ids: `apr_` and a ULID, so ids sort by creation time and never collide across deciders sharing a store.
+import { randomBytes } from 'node:crypto';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export function newApprovalId(now: Date): string {
+  return `apr_${base32(BigInt(now.getTime()), 10)}${base32(BigInt('0x' + randomBytes(10).toString('hex')), 16)}`;
+}
+
+function base32(value: bigint, digits: number): string {
+  let text = '';
+  for (let i = 0; i < digits; i++) {
+    text = CROCKFORD[Number(value & 31n)] + text;
+    value >>= 5n;
+  }
+  return text;
+}

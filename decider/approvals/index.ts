@@ -1,0 +1,37 @@
+/**
+ * Just-in-time approvals, protocol-neutral. How the decider puts it together at start:
+ *
+ *   const settings = validateApprovalsConfig(rawYaml.approvals, { baseDir: dirname(configFile) });
+ *   const approverPolicy = new ReloadableApproverPolicy(policySource);
+ *   await approverPolicy.reload();                 // and again after every policy reload
+ *   const webhook = settings.webhook && new ApprovalWebhook({ ...settings.webhook, log });
+ *   const approvals = new ApprovalService({ store, approverPolicy, notifier: webhook });
+ *
+ * Per operation: `decideWithApprovals(approvals, ctx, evaluate)` (gate.ts). For a held operation:
+ * `approvals.waitFor(id, signal)`, and `approvals.withdraw(id)` when the client goes away. See docs/approvals.md.
+ */
+export { ApprovalService, requestDocument, type ApprovalNotifier, type ApprovalServiceOptions, type ApprovalUse } from './approvals.js';
+export {
+  APPROVE_ENTRYPOINT,
+  approverPolicyOf,
+  loadApproverPolicy,
+  ReloadableApproverPolicy,
+  type ApproveInput,
+  type ApproverPolicy,
+  type ApproverVerdict,
+} from './approver-policy.js';
+export { ApprovalsConfigError, validateApprovalsConfig, type ApprovalsSettings } from './config.js';
+export { operationFingerprint } from './fingerprint.js';
+export { decideWithApprovals, type GatedDecision } from './gate.js';
+export { approvalState } from './state.js';
+export * from './types.js';
+export {
+  ApprovalWebhook,
+  DELIVERY_HEADER,
+  SIGNATURE_HEADER,
+  signWebhook,
+  TIMESTAMP_HEADER,
+  verifyWebhookSignature,
+  type WebhookBody,
+  type WebhookOptions,
+} from './webhook.js';

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=scope.js.map
