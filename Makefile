@@ -19,7 +19,7 @@ dist/runtime/runtime.wasm: $(RUNTIME_SRC) rego/runtime/asconfig.json
 	$(NODE_BIN)/asc rego/runtime/index.ts --config rego/runtime/asconfig.json -o $@ -t dist/runtime/runtime.wat
 
 run: build
-	node bin/taskgate.js policy test -v policies/
+	node bin/taskgate.js decider
 
 test: build
 	$(NODE_BIN)/vitest run

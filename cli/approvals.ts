@@ -42,7 +42,7 @@ nobody may ${verb} a request they made themselves.
 
 Options:
       --token TOKEN      your credential: an OIDC ID token from a trusted issuer, or a task token
-      --reason TEXT      why, kept in the audit log and shown to the requester
+      --reason TEXT      why, kept in the audit log
 ${POLICY_HELP}
 ${DATA_DIR_HELP}`;
 }

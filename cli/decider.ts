@@ -114,6 +114,7 @@ async function run(config: TaskgateConfig, log: (line: string) => void, io: Io):
   log(`listening: gRPC ${decider.grpcAddress} (taskgate.v1.Decider, grpc.health.v1), HTTP http://${decider.httpAddress} (/healthz, /metrics)`);
   const revision = decider.engine.current?.revision;
   log(revision === undefined ? 'ready, but WITHOUT a policy: every decision is deny until the policy loads' : `ready: policy revision ${revision}`);
+  if (config.origin === 'defaults') log(tryIt(d.dataDir, decider.grpcAddress));
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -130,4 +131,14 @@ async function run(config: TaskgateConfig, log: (line: string) => void, io: Io):
   await launched.close();
   log('stopped');
   return EXIT_OK;
+}
+
+/** What a newcomer who just ran `make run` can do next, with the addresses this decider really uses. */
+function tryIt(dataDir: string, grpcAddress: string): string {
+  return [
+    'try it, from another terminal in this directory:',
+    `  TOKEN=$(node bin/taskgate.js task issue --data-dir ${dataDir} --subject you --task demo --grant orders-db:read:public.orders,public.users --ttl 15m)`,
+    `  node bin/taskgate.js decide --decider ${grpcAddress} --resource orders-db --kind postgres --token "$TOKEN" --operation examples/operations/select-users.json`,
+    '  (select-orders.json is allowed, select-users.json masked, delete-order.json denied; see examples/README.md)',
+  ].join('\n');
 }

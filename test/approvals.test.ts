@@ -154,7 +154,11 @@ describe('deciding', () => {
     const { store, service, clock } = await harness();
     const ctx = deleteAll();
     const request = await service.request(ctx, required({ ttl_seconds: 60 }));
+    clock.now = new Date(T0.getTime() + 59_999);
+    expect(await service.expireDue()).toEqual([]);
     clock.now = new Date(T0.getTime() + 60_000);
+    expect((await service.expireDue()).map((a) => [a.id, a.state.status])).toEqual([[request.id, 'expired']]);
+    expect(await service.expireDue()).toEqual([]);
     const expired = await service.waitFor(request.id);
     expect(expired.state.status).toBe('expired');
     expect(await service.inputFor(ctx)).toBeUndefined();
@@ -190,7 +194,8 @@ describe('deciding', () => {
     const ctx = deleteAll();
     const request = await service.request(ctx, required({ min: 2 }));
     expect((await service.approve(request.id, bob)).state).toMatchObject({ status: 'pending', approvedBy: ['bob'] });
-    expect((await refusal(service.approve(request.id, bob))).message).toMatch(/bob already approved/);
+    const again = await refusal(service.approve(request.id, bob));
+    expect([again.code, again.message]).toEqual(['already_voted', expect.stringMatching(/bob already approved/)]);
     expect((await refusal(service.consume(request.id, use(ctx, service)))).code).toBe('approval_final');
     expect((await service.approve(request.id, dana)).state).toMatchObject({ status: 'approved', approvedBy: ['bob', 'dana'] });
     expect(await service.inputFor(ctx)).toEqual({ id: request.id, status: 'approved', approved_by: ['bob', 'dana'] });

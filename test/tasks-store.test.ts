@@ -163,6 +163,79 @@ describe('revokeTask', () => {
     }
   });
 
+  it('turns every decision committed after it into a deny, even under a stream of decisions from another decider', async () => {
+    const file = tempDbFile();
+    const [deciderA, deciderB] = [await openSqliteStore({ file }), await openSqliteStore({ file })];
+    try {
+      await deciderA.issueTask(task());
+      const denialReason = (r: { by: string; reason: string }) => `revoked by ${r.by}: ${r.reason}`;
+      let revokedAtSeq = 0;
+      let decisionsAfterRevoke = 0;
+      const wrong: number[] = [];
+      // Keep deciding until 500 decisions have started after the revocation committed.
+      const decider = async () => {
+        while (decisionsAfterRevoke < 500) {
+          const startedAfterRevoke = revokedAtSeq > 0;
+          if (startedAfterRevoke) decisionsAfterRevoke++;
+          const receipt = await deciderA.appendDecision(decision(), denialReason);
+          if (startedAfterRevoke && receipt.revocation === null) wrong.push(receipt.seq);
+        }
+      };
+      const load = Promise.all(Array.from({ length: 32 }, decider));
+      revokedAtSeq = (await deciderB.revokeTask('tsk_1', 'bob', 'done')).seq;
+      await load;
+      expect(wrong).toEqual([]);
+      // What was recorded is what the receipts said: allows before the revocation's record, denies after it.
+      const records = await deciderA.list({ kind: 'decision', limit: 10_000 });
+      for (const record of records) {
+        if (record.seq < revokedAtSeq) expect(record.verdict).toBe('allow');
+        else expect(record).toMatchObject({ verdict: 'deny', reasons: ['revoked by bob: done'], masks: [] });
+      }
+      expect(await deciderA.verify()).toMatchObject({ ok: true });
+    } finally {
+      await Promise.all([deciderA.close(), deciderB.close()]);
+    }
+  });
+
+  it('sees a revocation queued in the same batch before the decision, and leaves other tasks alone', async () => {
+    const file = tempDbFile();
+    await withStore(file, async (store) => {
+      await store.issueTask(task());
+      await store.issueTask(task({ id: 'tsk_2' }));
+      const denialReason = () => 'revoked';
+      const [before, , after, other] = await Promise.all([
+        store.appendDecision(decision(), denialReason),
+        store.revokeTask('tsk_1', 'bob', 'done'),
+        store.appendDecision(decision(), denialReason),
+        store.appendDecision(decision({ taskId: 'tsk_2' }), denialReason),
+      ]);
+      expect(before.revocation).toBeNull();
+      expect(after.revocation).toEqual({ at: '2026-11-29T10:00:00.000Z', by: 'bob', reason: 'done' });
+      expect(other.revocation).toBeNull();
+      const verdicts = (await store.list({ kind: 'decision' })).map((r) => [r.taskId, r.verdict]);
+      expect(verdicts).toEqual([['tsk_1', 'allow'], ['tsk_1', 'deny'], ['tsk_2', 'allow']]);
+    });
+  });
+
+  it('refuses only the decision whose denial reason fails, not the batch', async () => {
+    const file = tempDbFile();
+    await withStore(file, async (store) => {
+      await store.issueTask(task());
+      await store.revokeTask('tsk_1', 'bob', 'done');
+      const failing = () => {
+        throw new Error('boom');
+      };
+      const [bad, good] = await Promise.allSettled([
+        store.appendDecision(decision(), failing),
+        store.appendDecision(decision({ taskId: undefined }), failing),
+      ]);
+      expect(bad.status).toBe('rejected');
+      expect(((bad as PromiseRejectedResult).reason as StoreError).code).toBe('invalid_record');
+      expect(good.status).toBe('fulfilled');
+      expect(await store.verify()).toMatchObject({ ok: true, count: 3 });
+    });
+  });
+
   it('cannot be undone through the database', async () => {
     const file = tempDbFile();
     await withStore(file, async (store) => {

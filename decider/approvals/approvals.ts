@@ -124,6 +124,17 @@ export class ApprovalService {
     return options.pending ? approvals.filter((a) => a.state.status === 'pending') : approvals;
   }
 
+  /**
+   * Records the expiry of every recent request whose time has run out, so that the audit log and the webhook tell
+   * of it even when nobody looks at the request again. The decider runs this every few seconds.
+   */
+  async expireDue(limit = 1000): Promise<Approval[]> {
+    const now = this.clock();
+    const records = await this.options.store.listApprovals(limit);
+    const due = records.filter((r) => approvalState(r, now).status === 'expired' && !r.events.some((e) => e.action === 'expired'));
+    return Promise.all(due.map((r) => this.settle(r)));
+  }
+
   approve(id: string, approver: ApprovalIdentity, reason?: string): Promise<Approval> {
     return this.vote('approved', id, approver, reason);
   }
@@ -227,6 +238,9 @@ export class ApprovalService {
     }
     if (before.state.status !== 'pending') {
       throw new ApprovalError('approval_final', `approval ${id} is already ${before.state.status}`);
+    }
+    if (before.state.approvedBy.includes(approver.subject)) {
+      throw new ApprovalError('already_voted', `${approver.subject} already approved ${id}; it needs ${before.min} different people`);
     }
     const policy = this.options.approverPolicy;
     const verdict = policy

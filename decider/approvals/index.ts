@@ -7,6 +7,8 @@
  *   const webhook = settings.webhook && new ApprovalWebhook({ ...settings.webhook, log });
  *   const approvals = new ApprovalService({ store, approverPolicy, notifier: webhook });
  *
+ *   setInterval(() => void approvals.expireDue().catch(log), 5000).unref();
+ *
  * Per operation: `decideWithApprovals(approvals, ctx, evaluate)` (gate.ts). For a held operation:
  * `approvals.waitFor(id, signal)`, and `approvals.withdraw(id)` when the client goes away. See docs/approvals.md.
  */

@@ -65,14 +65,12 @@ export interface InputApproval {
 
 export type ApprovalErrorCode =
   | 'approval_not_found'
-  /** The request is no longer pending (or not approved, for consume). */
+  /** The request is no longer pending, or (consume) cannot admit this run: not approved, or another operation, session, identity or task. */
   | 'approval_final'
   | 'self_approval'
   /** `data.taskgate.approve` did not allow this approver. */
   | 'approver_not_allowed'
   | 'already_voted'
-  /** The operation, session, identity or task does not match the approved request. */
-  | 'approval_mismatch'
   | 'invalid_request';
 
 export class ApprovalError extends Error {

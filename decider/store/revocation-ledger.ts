@@ -7,7 +7,7 @@
 import type { Revocation } from './index.js';
 import type { SqliteConnection } from './sqlite.js';
 
-interface RevocationRow {
+export interface RevocationRow {
   seq: number;
   task_id: string;
   revoked_at: string;
@@ -24,10 +24,21 @@ export class RevocationLedger {
    * commit order there, so nothing committed can hide behind a seq already seen.
    */
   async catchUp(db: SqliteConnection): Promise<void> {
-    const rows = await db.all<RevocationRow>(
-      'SELECT seq, task_id, revoked_at, revoked_by, reason FROM revocations WHERE seq > ? ORDER BY seq',
-      [this.lastSeq],
+    this.learn(
+      await db.all<RevocationRow>(
+        'SELECT seq, task_id, revoked_at, revoked_by, reason FROM revocations WHERE seq > ? ORDER BY seq',
+        [this.lastSeq],
+      ),
     );
+  }
+
+  /** The seq after which `learn()` needs the revocations, for a caller that reads them along with other things. */
+  get lastSeenSeq(): number {
+    return this.lastSeq;
+  }
+
+  /** Revocations after `lastSeenSeq`, in seq order, read inside the writer's transaction (see catchUp). */
+  learn(rows: readonly RevocationRow[]): void {
     for (const row of rows) {
       this.known.set(row.task_id, { at: row.revoked_at, by: row.revoked_by, reason: row.reason });
       this.lastSeq = row.seq;

@@ -28,6 +28,12 @@ export class PreparedStatement {
     });
   }
 
+  all<Row>(params: SqlParams): Promise<Row[]> {
+    return new Promise((resolve, reject) => {
+      this.statement.all<Row>(params, (err: Error | null, rows: Row[]) => (err ? reject(err) : resolve(rows)));
+    });
+  }
+
   finalize(): Promise<void> {
     return new Promise((resolve) => this.statement.finalize(() => resolve()));
   }
@@ -70,7 +76,10 @@ export class SqliteConnection {
     });
   }
 
-  /** Runs several `;`-separated statements without parameters (schema scripts). */
+  /**
+   * Runs several `;`-separated statements without parameters (schema scripts). One trip to the sqlite3 worker
+   * thread, where run/get/all make two (prepare, then step): the cheapest way to say BEGIN or COMMIT.
+   */
   exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.db.exec(sql, (err: Error | null) => (err ? reject(err) : resolve()));

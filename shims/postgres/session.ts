@@ -212,6 +212,8 @@ export class ClientSession {
         this.stats.statements++;
         return this.denySimple(['the fast-path function call interface is not supported by taskgate; call the function in a statement']);
       case 'terminate':
+        // What came before Terminate was decided and must still reach Postgres.
+        this.flushUpstream();
         return this.close();
       default:
         return this.fatal('08P01', `unexpected ${message.type} message after startup`);
