@@ -5,14 +5,12 @@ import type { AuditFilter, AuditKind, AuditRecord, Verdict } from '../decider/st
 import {
   EXIT_FAILURE,
   EXIT_OK,
-  EXIT_USAGE,
-  parseCommandLine,
   stringOption,
   UsageError,
   type Io,
-  type Options,
   type Parsed,
 } from './args.js';
+import { groupUsage, reportingFailures, selectSubcommand, type SubcommandSpec } from './command-group.js';
 import { DATA_DIR_HELP, DATA_DIR_OPTIONS, dataDirOf, expectedFailureMessage, withExistingStore } from './data-dir.js';
 import { formatTable } from './table.js';
 
@@ -22,10 +20,7 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-interface Subcommand {
-  summary: string;
-  usage: string;
-  options: Options;
+interface Subcommand extends SubcommandSpec {
   run(parsed: Parsed, io: Io, usage: string): Promise<number>;
 }
 
@@ -88,38 +83,15 @@ ${DATA_DIR_HELP}`,
 
 export const AUDIT_SUMMARY = 'list, verify and export the audit log';
 
-export const AUDIT_USAGE = `Usage: taskgate audit <command> [options]
-
-Commands:
-${Object.entries(SUBCOMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
-  .join('\n')}
-
-Run \`taskgate audit <command> --help\` for a command's options.`;
+export const AUDIT_USAGE = groupUsage('audit', SUBCOMMANDS);
 
 /** Runs `taskgate audit ARGS...`; returns the exit code. Throws UsageError for a bad command line. */
 export async function auditCommand(argv: readonly string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(AUDIT_USAGE + '\n');
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
-  }
-  const sub = Object.prototype.hasOwnProperty.call(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
-  if (sub === undefined) throw new UsageError(`unknown command "audit ${name}"`, AUDIT_USAGE);
-  const parsed = parseCommandLine(rest, sub.options, sub.usage);
-  if (parsed.help) {
-    io.stdout(sub.usage + '\n');
-    return EXIT_OK;
-  }
+  const selected = selectSubcommand('audit', SUBCOMMANDS, argv, io);
+  if (typeof selected === 'number') return selected;
+  const { sub, parsed } = selected;
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`, sub.usage);
-  try {
-    return await sub.run(parsed, io, sub.usage);
-  } catch (err) {
-    const message = expectedFailureMessage(err);
-    if (message === undefined) throw err;
-    io.stderr(message + '\n');
-    return EXIT_FAILURE;
-  }
+  return reportingFailures(io, expectedFailureMessage, () => sub.run(parsed, io, sub.usage));
 }
 
 async function runList(parsed: Parsed, io: Io, usage: string): Promise<number> {

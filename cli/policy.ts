@@ -13,20 +13,15 @@ import {
   EXIT_FAILURE,
   EXIT_OK,
   EXIT_TESTS_FAILED,
-  EXIT_USAGE,
   listOption,
-  parseCommandLine,
   stringOption,
   UsageError,
   type Io,
-  type Options,
   type Parsed,
 } from './args.js';
+import { groupUsage, reportingFailures, selectSubcommand, type SubcommandSpec } from './command-group.js';
 
-interface Subcommand {
-  summary: string;
-  usage: string;
-  options: Options;
+interface Subcommand extends SubcommandSpec {
   run(parsed: Parsed, ctx: Context): Promise<number>;
 }
 
@@ -113,38 +108,15 @@ Options:
 
 export const POLICY_SUMMARY = 'check, build, evaluate and test Rego policies';
 
-export const POLICY_USAGE = `Usage: taskgate policy <command> [options]
-
-Commands:
-${Object.entries(SUBCOMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
-  .join('\n')}
-
-Run \`taskgate policy <command> --help\` for a command's options.`;
+export const POLICY_USAGE = groupUsage('policy', SUBCOMMANDS);
 
 /** Runs `taskgate policy ARGS...`; returns the exit code. Throws UsageError for a bad command line. */
 export async function policyCommand(argv: readonly string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(POLICY_USAGE + '\n');
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
-  }
-  const sub = Object.prototype.hasOwnProperty.call(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
-  if (sub === undefined) throw new UsageError(`unknown command "policy ${name}"`, POLICY_USAGE);
-  const parsed = parseCommandLine(rest, sub.options, sub.usage);
-  if (parsed.help) {
-    io.stdout(sub.usage + '\n');
-    return EXIT_OK;
-  }
+  const selected = selectSubcommand('policy', SUBCOMMANDS, argv, io);
+  if (typeof selected === 'number') return selected;
+  const { sub, parsed } = selected;
   const ctx: Context = { io, usage: sub.usage, sources: new Map() };
-  try {
-    return await sub.run(parsed, ctx);
-  } catch (e) {
-    const message = failureMessage(e, ctx.sources);
-    if (message === undefined) throw e;
-    io.stderr(message + '\n');
-    return EXIT_FAILURE;
-  }
+  return reportingFailures(io, (e) => failureMessage(e, ctx.sources), () => sub.run(parsed, ctx));
 }
 
 /** The report for an expected failure (bad policy, bad file, failed evaluation); undefined for a bug. */

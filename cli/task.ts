@@ -8,17 +8,14 @@ import { newTaskId } from '../decider/identity/task-id.js';
 import { mintTaskToken, rfc3339Seconds } from '../decider/identity/task-token.js';
 import { StoreError, type NewTask, type TaskGrant, type TaskRecord } from '../decider/store/index.js';
 import {
-  EXIT_FAILURE,
   EXIT_OK,
-  EXIT_USAGE,
   listOption,
-  parseCommandLine,
   stringOption,
   UsageError,
   type Io,
-  type Options,
   type Parsed,
 } from './args.js';
+import { groupUsage, reportingFailures, selectSubcommand, type SubcommandSpec } from './command-group.js';
 import {
   CommandFailure,
   DATA_DIR_HELP,
@@ -37,10 +34,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 // Control characters would let a subject or reason forge lines in tables and logs.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-interface Subcommand {
-  summary: string;
-  usage: string;
-  options: Options;
+interface Subcommand extends SubcommandSpec {
   run(parsed: Parsed, io: Io, usage: string): Promise<number>;
 }
 
@@ -101,37 +95,14 @@ ${DATA_DIR_HELP}`,
 
 export const TASK_SUMMARY = 'issue, list and revoke task tokens';
 
-export const TASK_USAGE = `Usage: taskgate task <command> [options]
-
-Commands:
-${Object.entries(SUBCOMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(8)}${c.summary}`)
-  .join('\n')}
-
-Run \`taskgate task <command> --help\` for a command's options.`;
+export const TASK_USAGE = groupUsage('task', SUBCOMMANDS);
 
 /** Runs `taskgate task ARGS...`; returns the exit code. Throws UsageError for a bad command line. */
 export async function taskCommand(argv: readonly string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(TASK_USAGE + '\n');
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
-  }
-  const sub = Object.prototype.hasOwnProperty.call(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
-  if (sub === undefined) throw new UsageError(`unknown command "task ${name}"`, TASK_USAGE);
-  const parsed = parseCommandLine(rest, sub.options, sub.usage);
-  if (parsed.help) {
-    io.stdout(sub.usage + '\n');
-    return EXIT_OK;
-  }
-  try {
-    return await sub.run(parsed, io, sub.usage);
-  } catch (err) {
-    const message = expectedFailureMessage(err);
-    if (message === undefined) throw err;
-    io.stderr(message + '\n');
-    return EXIT_FAILURE;
-  }
+  const selected = selectSubcommand('task', SUBCOMMANDS, argv, io);
+  if (typeof selected === 'number') return selected;
+  const { sub, parsed } = selected;
+  return reportingFailures(io, expectedFailureMessage, () => sub.run(parsed, io, sub.usage));
 }
 
 async function runIssue(parsed: Parsed, io: Io, usage: string): Promise<number> {

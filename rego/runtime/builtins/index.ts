@@ -29,6 +29,7 @@ import {
 import { globMatch } from "./glob";
 import { cidrContains } from "./cidr";
 import { regexIsValid, regexMatch } from "./regex";
+import { parseRfc3339Ns } from "./time";
 
 // comparison and arithmetic
 export function opa_builtin_equal(a: usize, b: usize): usize { return equal(a, b); }
@@ -117,6 +118,9 @@ export function opa_builtin_net_cidr_contains(c: usize, x: usize): usize { retur
 export function opa_builtin_regex_match(p: usize, s: usize): usize { return regexMatch(p, s); }
 export function opa_builtin_re_match(p: usize, s: usize): usize { return regexMatch(p, s); }
 export function opa_builtin_regex_is_valid(p: usize): usize { return regexIsValid(p); }
+
+// time
+export function opa_builtin_time_parse_rfc3339_ns(s: usize): usize { return parseRfc3339Ns(s); }
 
 // types
 export function opa_builtin_is_number(x: usize): usize { return isNumber(x); }
