@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { formatDuration, parseDuration } from '../decider/identity/duration.js';
 import { GRANT_ACTIONS, GRANT_SYNTAX, parseGrant } from '../decider/identity/grant-syntax.js';
 import { loadOrCreateSigningKey } from '../decider/identity/keys.js';
-import { newTaskId } from '../decider/identity/task-id.js';
+import { newSortableId } from '../decider/ids.js';
 import { mintTaskToken, rfc3339Seconds } from '../decider/identity/task-token.js';
 import { StoreError, type NewTask, type TaskGrant, type TaskRecord } from '../decider/store/index.js';
 import {
@@ -123,7 +123,7 @@ async function runIssue(parsed: Parsed, io: Io, usage: string): Promise<number> 
   const key = await loadOrCreateSigningKey(dataDir);
   const now = new Date();
   const task: NewTask = {
-    id: newTaskId(now),
+    id: newSortableId('tsk', now),
     subject,
     name,
     purpose,

@@ -123,13 +123,11 @@ describe('glob', () => {
 });
 
 describe('time', () => {
-  it('parses RFC 3339, Go layouts and named layouts', () => {
-    expect(call('time.parse_rfc3339_ns', '2024-02-29T12:00:00.5+01:00')).toBe('1709204400500000000');
+  // time.parse_rfc3339_ns is native: test/runtime.test.ts.
+  it('parses Go layouts and named layouts', () => {
     expect(call('time.parse_ns', '2006-01-02', '1970-01-02')).toBe(86400000000000);
     expect(call('time.parse_ns', 'RFC1123Z', 'Mon, 02 Jan 2006 15:04:05 -0700')).toBe('1136239445000000000');
     expect(call('time.parse_ns', '3:04PM Jan _2 2006', '4:05PM Feb  3 2001')).toBe('981216300000000000');
-    expect(() => call('time.parse_rfc3339_ns', '2023-02-30T00:00:00Z')).toThrow(/day out of range/);
-    expect(() => call('time.parse_rfc3339_ns', '3000-01-01T00:00:00Z')).toThrow(/outside of valid range/);
   });
   it('formats, splits and shifts instants, with zones', () => {
     const ns = 1709204400500000000;

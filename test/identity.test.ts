@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateIdentityConfig, type IdentitySettings } from '../decider/identity/config.js';
 import { IdentityError, type IdentityErrorCode } from '../decider/identity/errors.js';
 import { loadOrCreateSigningKey, loadSigningKey, signingKeyPath, type SigningKey } from '../decider/identity/keys.js';
-import { newTaskId } from '../decider/identity/task-id.js';
+import { newSortableId } from '../decider/ids.js';
 import { mintTaskToken, rfc3339Seconds } from '../decider/identity/task-token.js';
 import { createCredentialVerifier, type CredentialVerifier } from '../decider/identity/verify.js';
 import { openStore, type NewTask, type Store } from '../decider/store/index.js';
@@ -128,7 +128,7 @@ describe('task tokens', () => {
   function newTask(overrides: Partial<NewTask> = {}, ttlSeconds = 900): NewTask {
     const now = new Date();
     return {
-      id: newTaskId(now),
+      id: newSortableId('tsk', now),
       subject: 'ci-backup',
       name: 'nightly-orders-backup',
       purpose: 'back up the orders tables',

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NAMED_LAYOUTS, parseTime } from '../rego/builtins/host/golayout.js';
 
 const require = createRequire(import.meta.url);
 const WASM_PATH = 'dist/runtime/runtime.wasm';
@@ -750,6 +751,59 @@ describe('natives: types, bits, encodings', () => {
     ['hex.decode', ['"6"'], undefined],
     ['hex.decode', ['"zz"'], undefined],
   ]);
+});
+
+describe('natives: time.parse_rfc3339_ns', () => {
+  const parse = (text: string): string | undefined => instantiate().call('time.parse_rfc3339_ns', JSON.stringify(text));
+  it('gives exact nanoseconds since the epoch, with fractions and offsets', () => {
+    expect(parse('1970-01-01T00:00:00Z')).toBe('0');
+    expect(parse('2024-02-29T12:00:00.5+01:00')).toBe('1709204400500000000');
+    expect(parse('1969-12-31T23:59:59.999999999Z')).toBe('-1');
+    expect(parse('2262-04-11T23:47:16.854775807Z')).toBe('9223372036854775807');
+    expect(parse('1677-09-21T00:12:43.145224192Z')).toBe('-9223372036854775808');
+  });
+  it('follows Go time.Parse leniencies', () => {
+    expect(parse('2024-01-02T3:04:05Z')).toBe(parse('2024-01-02T03:04:05Z'));
+    expect(parse('2024-01-02T03:04:05,25Z')).toBe(parse('2024-01-02T03:04:05.25Z'));
+    expect(parse('2024-01-02T03:04:05.1234567891Z')).toBe(parse('2024-01-02T03:04:05.123456789Z'));
+    expect(parse('2024-01-02T03:04:05+24:00')).toBe(parse('2024-01-01T03:04:05Z'));
+  });
+  it('is undefined for anything Go rejects or beyond int64 nanoseconds', () => {
+    for (const bad of [
+      '', '2024-01-02', '2024-01-02t03:04:05Z', '2024-01-02T03:04:05z', '2024-01-02T03:04:05', '2024-1-02T03:04:05Z',
+      '2023-02-29T00:00:00Z', '2024-02-30T00:00:00Z', '2024-04-31T00:00:00Z', '2024-13-01T00:00:00Z',
+      '2024-00-01T00:00:00Z', '2024-01-00T00:00:00Z', '2024-01-02T24:00:00Z', '2024-01-02T03:60:00Z',
+      '2024-01-02T03:04:60Z', '2024-01-02T03:04:05.Z', '2024-01-02T03:04:05+25:00', '2024-01-02T03:04:05+0100',
+      '2024-01-02T03:04:05Z ', '3000-01-01T00:00:00Z', '1677-09-21T00:12:43.145224191Z', '+024-01-02T03:04:05Z',
+    ]) {
+      expect([bad, parse(bad)]).toEqual([bad, undefined]);
+    }
+    expect(instantiate().call('time.parse_rfc3339_ns', '1')).toBeUndefined();
+  });
+  it('agrees with the Go layout parser on leap years and random instants', () => {
+    const rt = instantiate();
+    const texts = ['2000-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2100-02-28T23:59:59-00:30', '1904-02-29T12:00:00+05:45'];
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    for (let i = 0; i < 300; i++) {
+      const fraction = next(3) === 0 ? '' : `.${pad(next(1000000000), 9).slice(0, 1 + next(9))}`;
+      const zone = next(2) === 0 ? 'Z' : `${next(2) ? '+' : '-'}${pad(next(24), 2)}:${pad(next(60), 2)}`;
+      texts.push(
+        `${pad(1680 + next(580), 4)}-${pad(1 + next(12), 2)}-${pad(1 + next(31), 2)}T` +
+          `${pad(next(24), 2)}:${pad(next(60), 2)}:${pad(next(60), 2)}${fraction}${zone}`,
+      );
+    }
+    for (const text of texts) {
+      let expected: string | undefined;
+      try {
+        expected = String(parseTime(NAMED_LAYOUTS.RFC3339, text));
+      } catch {
+        expected = undefined;
+      }
+      expect([text, rt.call('time.parse_rfc3339_ns', JSON.stringify(text))]).toEqual([text, expected]);
+    }
+  });
 });
 
 describe('big integers', () => {

@@ -16,7 +16,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { StoreError, type ApprovalRecord, type ApprovalStore, type ApprovalTransition, type JsonValue } from '../store/index.js';
-import { newApprovalId } from './approval-id.js';
+import { newSortableId } from '../ids.js';
 import type { ApproverPolicy } from './approver-policy.js';
 import { operationFingerprint } from './fingerprint.js';
 import { approvalState } from './state.js';
@@ -82,7 +82,7 @@ export class ApprovalService {
     const { approvers, min, ttl_seconds: ttlSeconds, scope } = required.approval;
     const operation = ctx.operation as Record<string, JsonValue>;
     const record: ApprovalRecord = {
-      id: newApprovalId(now),
+      id: newSortableId('apr', now),
       fingerprint: this.fingerprintOf(ctx),
       sessionId: ctx.sessionId,
       requester: { subject: ctx.identity.subject, issuer: ctx.identity.issuer, groups: [...ctx.identity.groups] },

@@ -17,14 +17,14 @@ risks contains msg if {
 	command := upper(statement.command)
 	command in config.postgres.unfiltered_commands
 	not statement.has_where
-	msg := sprintf("%s without WHERE changes every row of %s", [command, tables_of(statement)])
+	msg := concat("", [command, " without WHERE changes every row of ", tables_of(statement)])
 }
 
 risks contains msg if {
 	some statement in postgres_statements
 	command := upper(statement.command)
 	command in config.postgres.commands
-	msg := sprintf("%s on %s", [command, tables_of(statement)])
+	msg := concat("", [command, " on ", tables_of(statement)])
 }
 
 risks contains msg if {
@@ -32,7 +32,7 @@ risks contains msg if {
 	input.operation.ssh.type == "exec"
 	some program in programs_run(input.operation.ssh.command)
 	program in config.ssh.programs
-	msg := sprintf("the command runs %s on %s: %s", [program, names.resource, input.operation.ssh.command])
+	msg := concat("", ["the command runs ", program, " on ", names.resource, ": ", input.operation.ssh.command])
 }
 
 risks contains msg if {
@@ -79,7 +79,7 @@ required contains msg if {
 	some risk in risks
 	not approved
 	not rejected
-	msg := sprintf("%s; this needs approval by %s", [risk, approvers_text])
+	msg := concat("", [risk, "; this needs approval by ", approvers_text])
 }
 
 # Kept apart from `request` so that a kind without configured approvers still holds the operation (and the
@@ -110,5 +110,8 @@ deny contains msg if {
 deny contains msg if {
 	count(required) > 0
 	not request
-	msg := sprintf("this operation needs approval, but the approval settings for %v resources are incomplete (approvers, min, ttl_seconds, scope in data.taskgate.catalog.approval), so it is denied", [input.operation.kind])
+	msg := concat("", [
+		"this operation needs approval, but the approval settings for ", input.operation.kind,
+		" resources are incomplete (approvers, min, ttl_seconds, scope in data.taskgate.catalog.approval), so it is denied",
+	])
 }

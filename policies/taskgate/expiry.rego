@@ -20,21 +20,24 @@ deny contains "the request carries no readable time (input.now, RFC 3339); the d
 deny contains msg if {
 	input.task
 	not expires_ns
-	msg := sprintf("task %s has no readable expires_at (RFC 3339); every task must expire, so ask for a new one", [names.task])
+	msg := concat("", ["task ", names.task, " has no readable expires_at (RFC 3339); every task must expire, so ask for a new one"])
 }
 
 deny contains msg if {
 	input.task
 	not issued_ns
-	msg := sprintf("task %s has no readable issued_at (RFC 3339); ask for a new task", [names.task])
+	msg := concat("", ["task ", names.task, " has no readable issued_at (RFC 3339); ask for a new task"])
 }
 
 deny contains msg if {
 	now_ns >= expires_ns
-	msg := sprintf("task %s expired at %s (now %s); ask for a new task", [names.task, input.task.expires_at, input.now])
+	msg := concat("", ["task ", names.task, " expired at ", input.task.expires_at, " (now ", input.now, "); ask for a new task"])
 }
 
 deny contains msg if {
 	issued_ns > now_ns
-	msg := sprintf("task %s is not valid before %s (now %s); check the clocks of the decider and of the task issuer", [names.task, input.task.issued_at, input.now])
+	msg := concat("", [
+		"task ", names.task, " is not valid before ", input.task.issued_at, " (now ", input.now,
+		"); check the clocks of the decider and of the task issuer",
+	])
 }

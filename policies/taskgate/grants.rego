@@ -71,28 +71,32 @@ opaque_command(command) if {
 
 deny contains msg if {
 	not input.task
-	msg := sprintf("%s presented no task; taskgate allows only what a task grants, so ask for one (taskgate task issue)", [names.subject])
+	msg := concat("", [names.subject, " presented no task; taskgate allows only what a task grants, so ask for one (taskgate task issue)"])
 }
 
 deny contains msg if {
 	input.task
 	some action in {need.action | some need in uncovered}
 	objects := objects_of(uncovered, action)
-	msg := sprintf("task %s has no grant for %s; ask for a task with %s", [names.task, action_on_resource(action, objects), grant_flags(action, objects)])
+	msg := concat("", [
+		"task ", names.task, " has no grant for ", action_on_resource(action, objects),
+		"; ask for a task with ", grant_flags(action, objects),
+	])
 }
 
 reasons contains msg if {
 	permitted
 	some action in {need.action | some need in operation.needs}
 	objects := objects_of(operation.needs, action)
-	msg := sprintf("task %s grants %s", [names.task, action_on_resource(action, objects)])
+	msg := concat("", ["task ", names.task, " grants ", action_on_resource(action, objects)])
 }
 
 objects_of(needs, action) := sort({need.object | some need in needs; need.action == action; need.object != null})
 
-action_on_resource(action, objects) := sprintf("%s on %s", [action, names.resource]) if count(objects) == 0
+# An action from malformed input may be no string; it is still named, as sprintf's %s would write it.
+action_on_resource(action, objects) := concat("", [names.text(action), " on ", names.resource]) if count(objects) == 0
 
-action_on_resource(action, objects) := sprintf("%s on %s (%s)", [action, names.resource, concat(", ", objects)]) if {
+action_on_resource(action, objects) := concat("", [names.text(action), " on ", names.resource, " (", concat(", ", objects), ")"]) if {
 	count(objects) > 0
 }
 
@@ -107,8 +111,8 @@ grant_spec(action, object) := [names.resource, action] if opaque_command(object)
 
 grant_spec(action, object) := [names.resource, action, object] if not opaque_command(object)
 
-grant_flag(parts) := sprintf("--grant %s", [shell_word(concat(":", parts))])
+grant_flag(parts) := concat("", ["--grant ", shell_word(concat(":", parts))])
 
 shell_word(text) := text if regex.match(`^[A-Za-z0-9_./:@%+=,-]+$`, text)
 
-shell_word(text) := sprintf("'%s'", [replace(text, "'", `'\''`)]) if not regex.match(`^[A-Za-z0-9_./:@%+=,-]+$`, text)
+shell_word(text) := concat("", ["'", replace(text, "'", `'\''`), "'"]) if not regex.match(`^[A-Za-z0-9_./:@%+=,-]+$`, text)

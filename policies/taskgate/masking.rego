@@ -57,7 +57,8 @@ unmasked_patterns contains pattern if {
 
 # ---------------------------------------------------------------------------------------------- reasons
 
-reasons contains sprintf("%s is masked (%s)", [mask_target(mask), mask.method]) if some mask in masks
+# Only an allow or mask decision shows these, and then masking.deny has vouched that every method is a known name.
+reasons contains concat("", [mask_target(mask), " is masked (", mask.method, ")"]) if some mask in masks
 
 mask_target(mask) := mask.path if is_string(mask.path)
 
@@ -81,10 +82,10 @@ deny contains msg if {
 	some table in statement.reads
 	masked := sort({name | some name, _ in catalog.postgres[table]; masked_method(table, name)})
 	count(masked) > 0
-	msg := sprintf(
-		"%s reads %s, whose columns %s are masked, and taskgate cannot mask %s output; use SELECT instead",
-		[command, table, concat(", ", masked), command]
-	)
+	msg := concat("", [
+		command, " reads ", table, ", whose columns ", concat(", ", masked),
+		" are masked, and taskgate cannot mask ", command, " output; use SELECT instead",
+	])
 }
 
 deny contains msg if {

@@ -18,3 +18,8 @@ subject := input.identity.subject if is_string(input.identity.subject)
 default resource := "(unnamed resource)"
 
 resource := input.resource.name if is_string(input.resource.name)
+
+# A value in a reason as sprintf's %s writes it; a string (the usual case) is used as is, without a host call.
+text(value) := value if is_string(value)
+
+text(value) := sprintf("%s", [value]) if not is_string(value)

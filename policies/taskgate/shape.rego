@@ -18,7 +18,7 @@ deny contains msg if {
 	kind := input.operation.kind
 	is_string(kind)
 	not kind in operation_kinds
-	msg := sprintf("operation kind %s is not one taskgate knows (postgres, ssh, http)", [kind])
+	msg := concat("", ["operation kind ", kind, " is not one taskgate knows (postgres, ssh, http)"])
 }
 
 deny contains "the request does not say what kind of resource it is (input.resource.kind)" if {
@@ -173,7 +173,7 @@ deny contains msg if {
 	is_string(path)
 	some segment in split(path, "/")
 	segment in {".", ".."}
-	msg := sprintf("path %s has . or .. segments; the shim must resolve them before asking", [path])
+	msg := concat("", ["path ", path, " has . or .. segments; the shim must resolve them before asking"])
 }
 
 request_paths contains input.operation.http.path if input.operation.kind == "http"

@@ -1,4 +1,4 @@
-// time.* builtins. Instants are nanoseconds since the Unix epoch (Go int64); zones are IANA names.
+// time.* builtins (time.parse_rfc3339_ns is native: rego/runtime/builtins/time.ts). Instants are nanoseconds since the Unix epoch (Go int64); zones are IANA names.
 
 import { BuiltinError, exactInteger, int, str } from './args.js';
 import { parseDuration } from './duration.js';
@@ -37,10 +37,6 @@ function layoutOf(name: string): string {
 
 function parseNs(layout: unknown, value: unknown): number | ArrayBuffer {
   return exactInteger(parseTime(layoutOf(str(layout, 1)), str(value, 2)));
-}
-
-function parseRfc3339(value: unknown): number | ArrayBuffer {
-  return exactInteger(parseTime(NAMED_LAYOUTS.RFC3339, str(value, 1)));
 }
 
 function parseDurationNs(value: unknown): number | ArrayBuffer {
@@ -120,7 +116,6 @@ function diff(a: unknown, b: unknown): number[] {
 export const timeBuiltins = {
   'time.now_ns': now,
   'time.parse_ns': parseNs,
-  'time.parse_rfc3339_ns': parseRfc3339,
   'time.parse_duration_ns': parseDurationNs,
   'time.format': format,
   'time.date': date,
