@@ -38,14 +38,11 @@ grant_reaches(_, object) if object == null
 # A grant that lists no objects reaches every object of its resource.
 grant_reaches(grant, _) if not grant.objects
 
+# What a pattern can vouch for depends on the object alone, so it is checked once, not once per pattern.
 grant_reaches(grant, object) if {
-	some pattern in grant.objects
-	object_matches(pattern, object)
-}
-
-object_matches(pattern, object) if {
 	is_string(object)
 	not opaque_command(object)
+	some pattern in grant.objects
 	glob.match(pattern, object_delimiters, object)
 }
 

@@ -16,13 +16,9 @@ cell_uses := {"select", "set"}
 
 postgres_statements := input.operation.postgres.statements if input.operation.kind == "postgres"
 
-used_columns contains column if {
+masks contains {"table": column.table, "column": name, "method": method} if {
 	some statement in postgres_statements
 	some column in statement.columns
-}
-
-masks contains {"table": column.table, "column": name, "method": method} if {
-	some column in used_columns
 	column.use == "select"
 	some name in column_names(column)
 	method := masked_method(column.table, name)
@@ -65,7 +61,8 @@ mask_target(mask) := mask.path if is_string(mask.path)
 mask_target(mask) := concat(".", [mask.table, mask.column]) if is_string(mask.table)
 
 deny contains msg if {
-	some column in used_columns
+	some statement in postgres_statements
+	some column in statement.columns
 	not column.use in cell_uses
 	some name in column_names(column)
 	method := masked_method(column.table, name)

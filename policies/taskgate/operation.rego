@@ -31,7 +31,7 @@ needs contains {"action": "read", "object": table} if {
 needs contains {"action": action, "object": table} if {
 	some statement in postgres_statements
 	some table in statement.writes
-	action := write_action(statement)
+	action := write_action(statement_action(statement))
 }
 
 needs contains {"action": "admin", "object": null} if {
@@ -44,9 +44,9 @@ needs contains {"action": "admin", "object": null} if {
 statement_action(statement) := object.get(command_actions, upper(statement.command), "admin")
 
 # Changing a table's definition (ALTER, DROP, TRUNCATE ...) needs admin; changing its rows needs write.
-write_action(statement) := "admin" if statement_action(statement) == "admin"
+write_action(command_action) := "admin" if command_action == "admin"
 
-write_action(statement) := "write" if statement_action(statement) != "admin"
+write_action(command_action) := "write" if command_action != "admin"
 
 # Functions are compared without their schema: pg_catalog.pg_read_file is pg_read_file.
 admin_function(name) if {

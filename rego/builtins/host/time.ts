@@ -1,4 +1,5 @@
-// time.* builtins (time.parse_rfc3339_ns is native: rego/runtime/builtins/time.ts). Instants are nanoseconds since the Unix epoch (Go int64); zones are IANA names.
+// time.* builtins. Instants are nanoseconds since the Unix epoch (Go int64); zones are IANA names.
+// time.parse_rfc3339_ns is native (rego/runtime/builtins/time.ts).
 
 import { BuiltinError, exactInteger, int, str } from './args.js';
 import { parseDuration } from './duration.js';
