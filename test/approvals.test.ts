@@ -14,7 +14,7 @@ import {
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../cli/main.js';
+import { runCli } from './fixtures/cli.js';
 import { ApprovalsConfigError, validateApprovalsConfig } from '../decider/approvals/config.js';
 import { decideWithApprovals } from '../decider/approvals/gate.js';
 import { validateDecision, type Decision } from '../decider/engine/decision.js';
@@ -349,12 +349,7 @@ describe('webhook', () => {
 });
 
 describe('taskgate approvals ls / approve / deny', () => {
-  async function run(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-    return { code, stdout, stderr };
-  }
+  const run = runCli;
 
   async function tokenFor(dataDir: string, subject: string): Promise<string> {
     const issued = await run('task', 'issue', '--subject', subject, '--task', 'on-call', '--grant', 'orders-db:read', '--data-dir', dataDir);

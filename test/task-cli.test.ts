@@ -8,25 +8,12 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { base64url } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.js';
+import { runCli as run, type CliRun } from './fixtures/cli.js';
 import { IdentityError } from '../decider/identity/errors.js';
 import { parseGrant } from '../decider/identity/grant-syntax.js';
 import { loadSigningKey } from '../decider/identity/keys.js';
 import { createCredentialVerifier } from '../decider/identity/verify.js';
 import { openStore } from '../decider/store/index.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const JWT_LINE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/;
 
@@ -41,7 +28,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function issue(...extra: string[]): Promise<Run> {
+function issue(...extra: string[]): Promise<CliRun> {
   return run(
     'task',
     'issue',
