@@ -3,7 +3,7 @@
 // entrypoints reach is planned.
 import { RegoError, RegoErrors } from '../errors.js';
 import type { CheckedPolicy, Term } from '../syntax/ast.js';
-import type { Func, Plan } from './ir.js';
+import type { Func, Local, Plan } from './ir.js';
 import { FuncBuilder } from './builder.js';
 import { BodyPlanner } from './body.js';
 import { ConstPool } from './consts.js';
@@ -96,7 +96,10 @@ class Planner implements PlanUnit {
       const result = fb.local();
       this.guard(() => {
         if (group.mode === 'complete') {
-          fb.emit({ op: 'assign', source: planCompleteGroup(bp, group), target: result });
+          const remember = (value: Local) => {
+            if (slot !== undefined) fb.emit({ op: 'memoSet', slot, source: value });
+          };
+          fb.emit({ op: 'assign', source: planCompleteGroup(bp, group, remember), target: result });
           return;
         }
         const doc = fb.local();

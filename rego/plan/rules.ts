@@ -44,7 +44,7 @@ function argMatch(bp: BodyPlanner, patterns: Term[], args: Local[]): ArgMatch {
 
 /** Runs a rule's clauses in order (each inside the argument matching), giving the first clause's value;
  * `result` receives it once (a different value from another rule there is a conflict). */
-function planChain(bp: BodyPlanner, rule: Rule, result: Local, args: ArgMatch): void {
+function planChain(bp: BodyPlanner, rule: Rule, result: Local, args: ArgMatch, exit?: (value: Local) => void): void {
   const fb = bp.fb;
   const loc = locText(rule.loc);
   const clauses = clausesOf(rule);
@@ -59,6 +59,7 @@ function planChain(bp: BodyPlanner, rule: Rule, result: Local, args: ArgMatch): 
         args.after();
         const value = clause.value ? bp.evalTerm(clause.value) : bp.constLocal(TRUE);
         fb.emit({ op: 'assignOnce', source: value, target: chain, loc });
+        exit?.(chain);
       }),
     );
   });
@@ -68,6 +69,25 @@ function planChain(bp: BodyPlanner, rule: Rule, result: Local, args: ArgMatch): 
       fb.emit({ op: 'assignOnce', source: chain, target: result, loc });
     });
   }
+}
+
+/**
+ * True when every non-default rule or definition gives the same constant and has no else (`allow if ...`,
+ * `f(x) if ...`, written once or several times): the first solution fixes the value, and no later one can change
+ * it or conflict with it, so the function returns at once instead of trying every remaining binding, as OPA's
+ * early exit does.
+ */
+function givesOneConstant(rules: readonly Rule[]): boolean {
+  const keys = rules
+    .filter((r) => !r.default)
+    .map((r) => {
+      if (r.else.length > 0) return undefined;
+      const v = r.head.value;
+      if (v === undefined) return 'boolean:true';
+      if (v.type === 'boolean' || v.type === 'number' || v.type === 'string') return `${v.type}:${String(v.value)}`;
+      return v.type === 'null' ? 'null' : undefined;
+    });
+  return keys.length > 0 && keys[0] !== undefined && keys.every((k) => k === keys[0]);
 }
 
 function planDefaults(bp: BodyPlanner, rules: Rule[], result: Local): void {
@@ -82,10 +102,19 @@ function planDefaults(bp: BodyPlanner, rules: Rule[], result: Local): void {
   }
 }
 
-/** Body of (input, data, ...carried) -> value for a complete group. */
-export function planCompleteGroup(bp: BodyPlanner, group: RuleGroup): Local {
+/** Emits the early exit: `beforeReturn` (e.g. storing the memo) and a return of the value. */
+function earlyExit(bp: BodyPlanner, beforeReturn: (value: Local) => void): (value: Local) => void {
+  return (value) => {
+    beforeReturn(value);
+    bp.fb.emit({ op: 'return', source: value });
+  };
+}
+
+/** Body of (input, data, ...carried) -> value for a complete group; `beforeReturn` runs before an early exit. */
+export function planCompleteGroup(bp: BodyPlanner, group: RuleGroup, beforeReturn: (value: Local) => void): Local {
   const result = bp.fb.local();
-  for (const rule of group.rules.filter((r) => !r.default)) planChain(bp, rule, result, NO_ARGS);
+  const exit = givesOneConstant(group.rules) ? earlyExit(bp, beforeReturn) : undefined;
+  for (const rule of group.rules.filter((r) => !r.default)) planChain(bp, rule, result, NO_ARGS, exit);
   planDefaults(bp, group.rules, result);
   return result;
 }
@@ -119,8 +148,9 @@ export function planInserter(bp: BodyPlanner, group: RuleGroup, target: Local): 
 /** Body of (input, data, ...carried, ...args) -> value for a Rego function. */
 export function planFunction(bp: BodyPlanner, fn: FunctionGroup, args: Local[]): Local {
   const result = bp.fb.local();
+  const exit = givesOneConstant(fn.rules) ? earlyExit(bp, () => {}) : undefined;
   for (const rule of fn.rules.filter((r) => !r.default)) {
-    planChain(bp, rule, result, argMatch(bp, rule.head.args ?? [], args));
+    planChain(bp, rule, result, argMatch(bp, rule.head.args ?? [], args), exit);
   }
   for (const rule of fn.rules.filter((r) => r.default)) {
     bp.fb.block(() =>
