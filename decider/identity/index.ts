@@ -10,8 +10,9 @@
  *   const { identity, task } = await verifier.verifyCredential(token);   // input.identity, input.task
  *
  * Every refusal is an IdentityError with a stable `code` (./errors.ts) and a message that tells the fix; pass
- * both on to the client and the audit log. Per operation, `store.isRevoked(task.id)` and `task.expires_at`
- * stop a task that was revoked or expired after its session opened.
+ * both on to the client and the audit log. Per operation, the store's `appendDecision` (which checks revocations
+ * inside the audit transaction) and `task.expires_at` stop a task that was revoked or expired after its session
+ * opened.
  */
 export {
   ASYMMETRIC_ALGORITHMS,

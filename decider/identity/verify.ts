@@ -7,7 +7,8 @@
  *   const { identity, task } = await verifier.verifyCredential(token);
  *
  * A task token is refused when its task is unknown to the store or revoked there. That check runs at every call:
- * call it when a session opens, and ask `store.isRevoked(task.id)` per operation.
+ * call it when a session opens; per operation the store's `appendDecision` re-checks revocation in the same
+ * transaction that writes the decision's audit record.
  */
 import type { TaskRecord, TaskStore } from '../store/index.js';
 import type { IdentitySettings } from './config.js';
