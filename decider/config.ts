@@ -31,11 +31,33 @@ export interface DeciderConfig {
   readonly watch: boolean;
 }
 
+/**
+ * One shim of the `shims` list, as written: types and addresses checked here, the rest (the upstream URL, files)
+ * by the shim, which names the key through `where`.
+ */
+export interface ShimSection {
+  readonly name: string;
+  readonly kind: ResourceKind;
+  readonly listen?: string;
+  readonly upstream?: string;
+  readonly resource?: string;
+  readonly decider?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly hashKeyFile?: string;
+  readonly approvalWaitMs?: number;
+  /** `file:line:col: shims[i].key` for a key of this shim, for errors about its value. */
+  where(key: string): string;
+}
+
 export interface TaskgateConfig {
   readonly decider: DeciderConfig;
   readonly resources: readonly ResourceConfig[];
+  readonly shims: readonly ShimSection[];
   /** The `identity` section as written; decider/identity validates it. */
   readonly identity: unknown;
+  /** The `approvals` section as written (webhook URL and secret); decider/approvals/config.ts validates it. */
+  readonly approvals: unknown;
   /** Where it came from, for log lines: a path, or `defaults`. */
   readonly origin: string;
 }
@@ -52,7 +74,7 @@ export const DEFAULT_DECIDER_CONFIG: DeciderConfig = {
 };
 
 export function defaultConfig(): TaskgateConfig {
-  return { decider: DEFAULT_DECIDER_CONFIG, resources: [], identity: undefined, origin: 'defaults' };
+  return { decider: DEFAULT_DECIDER_CONFIG, resources: [], shims: [], identity: undefined, approvals: undefined, origin: 'defaults' };
 }
 
 export class ConfigError extends Error {
@@ -62,9 +84,10 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_LEVEL_KEYS = ['decider', 'identity', 'resources', 'shims'];
+const TOP_LEVEL_KEYS = ['decider', 'identity', 'resources', 'shims', 'approvals'];
 const DECIDER_KEYS = ['listen', 'http', 'policies', 'bundle', 'data_dir', 'evaluation_timeout', 'session_ttl', 'max_operation_bytes', 'watch'];
 const RESOURCE_KEYS = ['name', 'kind', 'labels'];
+const SHIM_KEYS = ['name', 'kind', 'listen', 'upstream', 'resource', 'decider', 'tls_cert', 'tls_key', 'hash_key_file', 'approval_wait'];
 
 /** Reads and validates a taskgate.yaml. Throws ConfigError naming file:line:col. */
 export async function loadConfigFile(file: string): Promise<TaskgateConfig> {
@@ -99,7 +122,9 @@ export function parseConfig(text: string, file: string): TaskgateConfig {
   return {
     decider: deciderSection(v),
     resources: resourcesSection(v),
+    shims: shimsSection(v),
     identity: doc.getIn(['identity']) === undefined ? undefined : (doc.toJS() as Record<string, unknown>).identity,
+    approvals: doc.getIn(['approvals']) === undefined ? undefined : (doc.toJS() as Record<string, unknown>).approvals,
     origin: file,
   };
 }
@@ -144,6 +169,47 @@ function resourcesSection(v: Validator): ResourceConfig[] {
   return resources;
 }
 
+function shimsSection(v: Validator): ShimSection[] {
+  if (!v.has(['shims'])) return [];
+  const count = v.sequenceLength(['shims']);
+  const shims: ShimSection[] = [];
+  const names = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const path = ['shims', i];
+    const key = (name: string) => [...path, name];
+    v.mapping(path, SHIM_KEYS);
+    const kind = v.requiredString(key('kind'));
+    if (kind !== 'postgres') v.fail(key('kind'), `shim kind "${kind}" is not supported yet (known: postgres)`);
+    const resource = v.string(key('resource'));
+    // A shim is named by its resource unless several guard the same one.
+    const name = v.string(key('name')) ?? resource;
+    if (name === undefined) v.fail(path, 'needs "name" or "resource"');
+    if (names.has(name)) v.fail(key('name'), `shim "${name}" is configured twice; give each a distinct name`);
+    names.add(name);
+    const tlsCert = v.string(key('tls_cert'));
+    const tlsKey = v.string(key('tls_key'));
+    if ((tlsCert === undefined) !== (tlsKey === undefined)) v.fail(path, 'give tls_cert and tls_key together');
+    shims.push({
+      name,
+      kind,
+      listen: v.address(key('listen')),
+      upstream: v.string(key('upstream')),
+      resource,
+      decider: v.address(key('decider')),
+      tlsCert,
+      tlsKey,
+      hashKeyFile: v.string(key('hash_key_file')),
+      approvalWaitMs: secondsToMs(v.durationSeconds(key('approval_wait'))),
+      where: (setting) => v.where(key(setting)),
+    });
+  }
+  return shims;
+}
+
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
 type Path = ReadonlyArray<string | number>;
 
 /** Reads typed values out of the document, failing with the position of the offending node. */
@@ -154,7 +220,12 @@ class Validator {
   ) {}
 
   fail(path: Path, message: string): never {
-    throw new ConfigError(`${this.at(this.node(path))}: ${pathText(path)}: ${message}`);
+    throw new ConfigError(`${this.where(path)}: ${message}`);
+  }
+
+  /** `file:line:col: key.path` of a node (the file alone when it is not written). */
+  where(path: Path): string {
+    return `${this.at(this.node(path))}: ${pathText(path)}`;
   }
 
   has(path: Path): boolean {

@@ -20,6 +20,8 @@ export const BackendType = {
   rowDescription: 0x54, // T
   dataRow: 0x44, // D
   commandComplete: 0x43, // C
+  noData: 0x6e, // n
+  portalSuspended: 0x73, // s
   copyInResponse: 0x47, // G
   copyOutResponse: 0x48, // H
   copyBothResponse: 0x57, // W

@@ -25,6 +25,18 @@ export interface PostgresShimConfig {
   readonly tls?: TlsFiles;
   /** Identifies this shim in the decider's audit log. */
   readonly shimId: string;
+  /**
+   * The key file of the `hash` mask method (hash-key.ts), created when missing. Without one the key is random per
+   * process, so hashed values differ after a restart and between shims: for tests and one-off runs only.
+   */
+  readonly hashKeyFile?: string;
+  /** How long a statement that needs approval is held at most; the approval hold's default when absent. */
+  readonly approvalWaitMs?: number;
+  /**
+   * How long a decision is reused for the same statement shape in a session, and a prepared statement's decision
+   * lasts before its next Bind asks again: a revoked task or a reloaded policy is in force within this time.
+   */
+  readonly decisionLeaseMs?: number;
 }
 
 export const DEFAULT_DECIDER_ADDRESS = '127.0.0.1:7070';
@@ -36,26 +48,37 @@ export class ShimConfigError extends Error {
   }
 }
 
-/** `postgres://USER[:PASS]@HOST:PORT/DB`; the password may be percent-encoded as in libpq URIs. */
-export function parseUpstreamUrl(text: string): UpstreamConfig {
+/**
+ * `postgres://USER[:PASS]@HOST:PORT/DB`; the password may be percent-encoded as in libpq URIs. `source` names where
+ * the text came from in errors (`--upstream`, or a taskgate.yaml position and key).
+ */
+export function parseUpstreamUrl(text: string, source = '--upstream'): UpstreamConfig {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ShimConfigError(`--upstream "${redact(text)}" is not a URL; write postgres://USER[:PASS]@HOST:PORT/DB`);
+    throw new ShimConfigError(`${source} "${redact(text)}" is not a URL; write postgres://USER[:PASS]@HOST:PORT/DB`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ShimConfigError(`--upstream must start with postgres://, not ${url.protocol}//`);
+    throw new ShimConfigError(`${source} must start with postgres://, not ${url.protocol}//`);
   }
-  const user = decodeURIComponent(url.username);
-  if (user === '') throw new ShimConfigError('--upstream names no user; write postgres://USER[:PASS]@HOST:PORT/DB');
+  const user = decoded(url.username, source);
+  if (user === '') throw new ShimConfigError(`${source} names no user; write postgres://USER[:PASS]@HOST:PORT/DB`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (host === '') throw new ShimConfigError('--upstream names no host');
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (database === '' || database.includes('/')) throw new ShimConfigError('--upstream must name one database: postgres://USER@HOST:PORT/DB');
-  if (url.search !== '' || url.hash !== '') throw new ShimConfigError('--upstream takes no query parameters or fragment');
-  const password = url.password === '' ? undefined : decodeURIComponent(url.password);
+  if (host === '') throw new ShimConfigError(`${source} names no host`);
+  const database = decoded(url.pathname.replace(/^\//, ''), source);
+  if (database === '' || database.includes('/')) throw new ShimConfigError(`${source} must name one database: postgres://USER@HOST:PORT/DB`);
+  if (url.search !== '' || url.hash !== '') throw new ShimConfigError(`${source} takes no query parameters or fragment`);
+  const password = url.password === '' ? undefined : decoded(url.password, source);
   return { host, port: url.port === '' ? 5432 : Number(url.port), user, password, database };
+}
+
+function decoded(part: string, source: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new ShimConfigError(`${source} holds a bad percent-encoding (%XX): encode a literal % as %25`);
+  }
 }
 
 export function parseListenAddress(text: string, option: string): { host: string; port: number } {

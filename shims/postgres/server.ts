@@ -5,11 +5,13 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { connectDecider } from '../../decider/server/client.js';
+import { AnalysisCache } from './analyze/analysis-cache.js';
 import { PostgresCatalog } from './analyze/postgres-catalog.js';
 import { ScramPassword } from './protocol/scram.js';
 import { CancelKeys } from './cancel-keys.js';
 import { CatalogConnection } from './catalog-connection.js';
 import { ColumnOrigins } from './column-origins.js';
+import { loadHashKey } from './hash-key.js';
 import { ShimConfigError, type PostgresShimConfig, type TlsFiles } from './config.js';
 import { ClientSession, type ShimServices } from './session.js';
 
@@ -22,19 +24,21 @@ export interface RunningPostgresShim {
 
 export async function startPostgresShim(config: PostgresShimConfig, log: (line: string) => void): Promise<RunningPostgresShim> {
   const secureContext = config.tls ? loadTls(config.tls) : undefined;
+  const hashKey = hashKeyOf(config, log);
   const decider = connectDecider(config.decider);
   const scramPassword = config.upstream.password === undefined ? undefined : new ScramPassword(config.upstream.password);
   const catalogConnection = new CatalogConnection(config.upstream, scramPassword);
+  const catalog = new PostgresCatalog(catalogConnection.query);
   const services: ShimServices = {
     config,
-    catalog: new PostgresCatalog(catalogConnection.query),
+    catalog,
+    analyses: new AnalysisCache(),
     decider,
     scramPassword,
     secureContext,
     cancelKeys: new CancelKeys(),
-    origins: new ColumnOrigins(catalogConnection.query),
-    // Per shim process: equal values hash equal within and across sessions of this shim, never across restarts.
-    hashKey: randomBytes(32),
+    origins: new ColumnOrigins(catalogConnection.query, catalog),
+    hashKey,
     log,
   };
   const sessions = new Set<ClientSession>();
@@ -66,6 +70,13 @@ export async function startPostgresShim(config: PostgresShimConfig, log: (line: 
       decider.close();
     },
   };
+}
+
+function hashKeyOf(config: PostgresShimConfig, log: (line: string) => void): Buffer {
+  if (config.hashKeyFile === undefined) return randomBytes(32);
+  const { key, created } = loadHashKey(config.hashKeyFile);
+  if (created) log(`created the hash mask key ${config.hashKeyFile}; give the same file to every shim whose hashes must match`);
+  return key;
 }
 
 function loadTls(files: TlsFiles): SecureContext {

@@ -7,10 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
-import type { DatabaseError, DataRowMessage, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
+import type { DatabaseError, DataRowMessage, ParameterStatusMessage, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
 import { DeciderCallError, type DeciderClient } from '../../decider/server/client.js';
 import { statementAction } from './analyze/action.js';
-import { analyzeBatch, AnalysisError, type StatementDescription } from './analyze/index.js';
+import { AnalysisError, type StatementDescription } from './analyze/index.js';
+import type { AnalysisCache } from './analyze/analysis-cache.js';
+import { normalizeConstants, type NormalizedQuery } from './analyze/normalize.js';
 import { loadParser, parseStatements } from './analyze/parse.js';
 import type { PostgresCatalog } from './analyze/postgres-catalog.js';
 import * as backend from './protocol/backend-serializer.js';
@@ -23,16 +25,22 @@ import type { ScramPassword } from './protocol/scram.js';
 import { BackendType, decodeBackend, transactionStatusOf, type BackendFrame, type BackendFramer } from './backend-frames.js';
 import type { CancelKeys, ClientKey } from './cancel-keys.js';
 import { isLoopback, type PostgresShimConfig } from './config.js';
-import type { ColumnOrigins } from './column-origins.js';
-import { DecisionChannel, type Decision, type MaskRule } from './decisions.js';
+import type { ColumnOrigin, ColumnOrigins } from './column-origins.js';
+import { DEFAULT_APPROVAL_WAIT_MS } from '../approval-hold.js';
+import type { PostgresOperation } from './analyze/operation.js';
+import { approvalNotice, boundValues } from './approval.js';
+import { DecisionLeases, DEFAULT_DECISION_LEASE_MS, type LeasedDecision } from './decision-lease.js';
+import { DecisionChannel, type Ask, type Decision, type HeldOutcome, type MaskRule } from './decisions.js';
 import { isMaskMethod, maskDataRow, type MaskMethod } from './masking.js';
 import { parseSearchPath } from './search-path.js';
-import { StatementBook } from './statements.js';
+import { StatementBook, type DecidedStatement } from './statements.js';
 import { loginUpstream, UpstreamError } from './upstream.js';
 
 export interface ShimServices {
   readonly config: PostgresShimConfig;
   readonly catalog: PostgresCatalog;
+  /** Analyses by statement shape, cleared with the catalog. */
+  readonly analyses: AnalysisCache;
   readonly decider: DeciderClient;
   readonly scramPassword: ScramPassword | undefined;
   readonly secureContext: SecureContext | undefined;
@@ -54,9 +62,19 @@ const PATH_PRESERVING_COMMANDS: ReadonlySet<string> = new Set([
 const MARKER_PREFIX = 'taskgate_denied_';
 const MARKER = /taskgate_denied_[0-9a-f]{16}/;
 const INSUFFICIENT_PRIVILEGE = '42501';
+const QUERY_CANCELED = '57014';
 /** Client messages queued while the shim waits for a decision, before it stops reading from the client. */
 const INBOX_HIGH_WATER = 256;
 const SESSION_STATE_SQL = "SELECT pg_catalog.current_setting('search_path'), current_user";
+
+/** What the shim must do with one answer Postgres owes. */
+interface PendingAnswer {
+  readonly kind: 'query' | 'block';
+  /** A Query's masks, for each of its results (a block's masks come with its Describes). */
+  readonly masks: readonly MaskRule[];
+  /** A block's Describes, in order: the masks of the one the shim sends before a masked Execute, else undefined. */
+  readonly describes: Array<readonly MaskRule[] | undefined>;
+}
 
 interface InternalQuery {
   rows: (string | null)[][];
@@ -93,14 +111,25 @@ export class ClientSession {
   private currentUser: string | undefined;
   private searchPathStale = false;
   private clearCatalogUntilIdle = false;
-  private readonly stats = { statements: 0, allowed: 0, denied: 0, rows: 0, cellsMasked: 0 };
-  /** The masks each answer Postgres owes applies, oldest first: one entry per Query, and per Sync-ended block. */
-  private readonly responseMasks: MaskRule[][] = [];
+  /**
+   * For the session summary: statements the client ran or tried (each statement of a Query, each Execute, each
+   * FunctionCall), decisions asked of the decider and reused from a lease (per statement), rows and masked cells.
+   */
+  private readonly stats = { statements: 0, allowed: 0, denied: 0, rows: 0, cellsMasked: 0, decisions: 0, decisionsReused: 0 };
+  /** Decisions of this session, reused within their lease. */
+  private leases: DecisionLeases | undefined;
+  /** As Postgres last reported it (ParameterStatus): how the text of a '...' string is read. */
+  private standardConformingStrings = true;
+  /** What the shim does with each answer Postgres owes, oldest first: one entry per Query, and per Sync-ended block. */
+  private readonly answers: PendingAnswer[] = [];
   /** Of the result being relayed: the method of each masked column, by index. */
   private columnMethods: Map<number, MaskMethod> | undefined;
   /** A result that could not be masked safely: its frames are dropped until ReadyForQuery. */
   private suppressing = false;
-  private lastDescribedPortal: string | undefined;
+  /** The rows being relayed answer an Execute of a masked portal (the shim described it), so they must be maskable. */
+  private maskedExecute = false;
+  /** Ends the wait of a statement held for approval (cancel, disconnect). */
+  private holding: AbortController | undefined;
   private readonly relayQueue: BackendFrame[] = [];
   private relaying = false;
 
@@ -195,10 +224,9 @@ export class ClientSession {
       case 'close':
         return this.onClose(message);
       case 'sync':
-        if (!this.openBlock) this.responseMasks.push([]);
+        if (!this.openBlock) this.answers.push(blockAnswer());
         this.skipUntilSync = false;
         this.openBlock = false;
-        this.lastDescribedPortal = undefined;
         this.syncsSent++;
         return this.forward(message.raw);
       case 'flush':
@@ -232,8 +260,9 @@ export class ClientSession {
   }
 
   private forwardCancel(key: ClientKey): void {
-    const upstream = this.services.cancelKeys.lookup(key);
-    if (upstream === undefined) return;
+    const target = this.services.cancelKeys.lookup(key);
+    if (target === undefined || target.cancelHeld()) return;
+    const { upstream } = target;
     const socket = connect({ host: upstream.host, port: upstream.port }, () => socket.end(frontend.cancelRequest(upstream.processId, upstream.secretKey)));
     socket.on('error', (e) => this.services.log(`cancel request to Postgres failed: ${e.message}`));
   }
@@ -245,14 +274,25 @@ export class ClientSession {
       log(`warning: the token of a client at ${sourceIp} travelled without TLS; configure --tls-cert and --tls-key`);
     }
     let sessionId: string;
+    let credentialExpiresAt: number;
     try {
       const opened = await decider.openSession({ credential, resource: config.resource, kind: 'postgres', source_ip: sourceIp, shim_id: config.shimId });
       sessionId = opened.session_id;
+      // No decision is reused past the credential's end; an unreadable expiry means none is reused at all.
+      credentialExpiresAt = Date.parse(opened.expires_at) || 0;
     } catch (e) {
       return this.refuseLogin(e);
     }
     if (this.closed) return void decider.closeSession(sessionId).catch(() => undefined);
-    this.decisions = new DecisionChannel(decider, sessionId);
+    // The credential stays in memory only to open the decider session again after a decider restart.
+    const reopen = async () => (await decider.openSession({ credential, resource: config.resource, kind: 'postgres', source_ip: sourceIp, shim_id: config.shimId })).session_id;
+    this.decisions = new DecisionChannel(decider, sessionId, reopen);
+    const decisions = this.decisions;
+    this.leases = new DecisionLeases(
+      (operation, ask) => decisions.decide(operation, ask),
+      config.decisionLeaseMs ?? DEFAULT_DECISION_LEASE_MS,
+      credentialExpiresAt,
+    );
     let login;
     try {
       login = await loginUpstream(config.upstream, this.services.scramPassword, this.upstreamParameters());
@@ -261,12 +301,16 @@ export class ClientSession {
       return this.fatal('08006', `taskgate: cannot connect to the database behind resource ${config.resource}: ${message}`);
     }
     if (this.closed) return void login.socket.destroy();
+    for (const raw of login.parameterStatus) this.noteParameter({ code: BackendType.parameterStatus, raw });
     this.upstream = login.socket;
     this.upstreamFramer = login.framer;
     login.socket.on('data', this.onUpstreamData);
     login.socket.on('error', (e) => this.upstreamLost(e.message));
     login.socket.on('close', () => this.upstreamLost('the connection closed'));
-    this.clientKey = this.services.cancelKeys.register({ host: config.upstream.host, port: config.upstream.port, processId: login.processId, secretKey: login.secretKey });
+    this.clientKey = this.services.cancelKeys.register({
+      upstream: { host: config.upstream.host, port: config.upstream.port, processId: login.processId, secretKey: login.secretKey },
+      cancelHeld: () => this.cancelHeld(),
+    });
     if ((await this.refreshSessionState()) !== 'read') return this.fatal('08006', 'taskgate: cannot read the session search_path from the database');
     this.resetSearchPath = this.searchPath;
     this.phase = 'ready';
@@ -303,11 +347,21 @@ export class ClientSession {
 
   private async onQuery(message: Query): Promise<void> {
     this.flushUpstream();
-    const analysis = await this.analyse(message.text, false);
+    // Decided by shape, constants as placeholders, as a Parse is; Postgres still gets the text as sent.
+    const shape = normalizeConstants(message.text, { standardConformingStrings: this.standardConformingStrings });
+    const analysis = await this.analyse(message.text, false, shape);
     if (analysis === 'empty') return this.forwardQuery(message.raw, []);
+    this.stats.statements += 'refusal' in analysis ? 1 : analysis.operation.statements.length;
     if ('refusal' in analysis) return this.denySimple([analysis.refusal]);
-    const decision = await this.decisions!.decide(analysis.operation);
+    const ask: Ask = analysis.parameters.length > 0 ? { parameters: analysis.parameters } : {};
+    let { decision } = await this.decide(analysis.operation, ask);
     if (this.closed) return;
+    if (decision.verdict === 'require_approval') {
+      const held = await this.holdForApproval(analysis.operation, decision, ask);
+      if (this.closed) return;
+      if (held.cancelled) return this.denySimple(held.decision.reasons, QUERY_CANCELED);
+      decision = held.decision;
+    }
     if (!admissible(decision)) return this.denySimple(refusalReasons(decision));
     this.stats.allowed += analysis.operation.statements.length;
     this.book.sqlPrepared(analysis.before, analysis.prepared, decision);
@@ -327,24 +381,29 @@ export class ClientSession {
       this.book.parsed(message.statement, undefined);
       return this.denyExtended([analysis.refusal]);
     }
-    const decision = await this.decisions!.decide(analysis.operation);
+    const { decision, until } = await this.decide(analysis.operation, {});
     if (this.closed) return;
     const description = analysis.operation.statements[0]!;
-    if (!admissible(decision)) {
+    // A statement that needs approval is prepared (which runs nothing) and held at Execute, where its values are known.
+    const held = decision.verdict === 'require_approval';
+    if (!held && !admissible(decision)) {
       this.book.parsed(message.statement, undefined);
       return this.denyExtended(refusalReasons(decision));
     }
-    this.stats.allowed++;
-    this.book.parsed(message.statement, { decision, description });
+    if (!held) this.stats.allowed++;
+    this.book.parsed(message.statement, { decision, description, lease: { operation: analysis.operation, until }, ...(held ? { held: analysis.operation } : {}) });
     this.noteEffects([description]);
     this.forwardExtended(message.raw);
   }
 
-  private onBind(message: Bind): void {
+  private async onBind(message: Bind): Promise<void> {
     if (this.skipUntilSync) return;
-    const statement = this.book.statement(message.statement);
-    if (statement === undefined) return this.denyExtended([`prepared statement ${JSON.stringify(message.statement)} was not allowed by taskgate (refused, or never prepared)`]);
-    this.book.bound(message.portal, statement);
+    const known = this.book.statement(message.statement);
+    if (known === undefined) return this.denyExtended([`prepared statement ${JSON.stringify(message.statement)} was not allowed by taskgate (refused, or never prepared)`]);
+    const statement = await this.renewLease(message.statement, known);
+    if (this.closed) return;
+    if ('refusal' in statement) return this.denyExtended(statement.refusal);
+    this.book.bound(message.portal, statement.held ? { ...statement, parameters: boundValues(message) } : statement);
     this.forwardExtended(message.raw);
   }
 
@@ -355,24 +414,37 @@ export class ClientSession {
       const what = message.kind === 'S' ? 'prepared statement' : 'portal';
       return this.denyExtended([`${what} ${JSON.stringify(message.name)} was not allowed by taskgate (refused, or never created)`]);
     }
-    this.lastDescribedPortal = message.kind === 'P' ? message.name : undefined;
     this.forwardExtended(message.raw);
+    this.currentBlock().describes.push(undefined);
   }
 
-  private onExecute(message: Execute): void {
+  private async onExecute(message: Execute): Promise<void> {
     if (this.skipUntilSync) return;
+    this.stats.statements++;
     const portal = this.book.portal(message.portal);
     if (portal === undefined) {
       return this.denyExtended([`portal ${JSON.stringify(message.portal)} was not allowed by taskgate (refused, or never bound)`]);
     }
-    const described = this.lastDescribedPortal === message.portal;
-    this.lastDescribedPortal = undefined;
-    if (portal.decision.masks.length > 0) {
-      // Rows are masked by the columns of the RowDescription just before them: that of this portal's Describe.
-      if (!described) return this.denyExtended(['this statement returns masked columns; describe the portal (Describe P) right before executing it']);
-      this.forwardExtended(message.raw);
-      this.responseMasks[this.responseMasks.length - 1]!.push(...portal.decision.masks);
-      return;
+    let decision = portal.decision;
+    if (portal.held !== undefined) {
+      // Asked again with the Bind values: an approval is bound to them, not to the statement decided at Parse.
+      const ask: Ask = { parameters: portal.parameters ?? [] };
+      decision = await this.decisions!.decide(portal.held, ask);
+      if (this.closed) return;
+      if (decision.verdict === 'require_approval') {
+        const held = await this.holdForApproval(portal.held, decision, ask);
+        if (this.closed) return;
+        if (held.cancelled) return this.denyExtended(held.decision.reasons, QUERY_CANCELED);
+        decision = held.decision;
+      }
+      if (!admissible(decision)) return this.denyExtended(refusalReasons(decision));
+      this.stats.allowed++;
+    }
+    if (decision.masks.length > 0) {
+      // The shim describes the portal itself right before its rows, whether or not the client did: its answer says
+      // which columns of exactly these rows are masked, and in which format they come.
+      this.forwardExtended(frontend.describe('P', message.portal));
+      this.currentBlock().describes.push(decision.masks);
     }
     this.forwardExtended(message.raw);
   }
@@ -383,16 +455,41 @@ export class ClientSession {
     this.forwardExtended(message.raw);
   }
 
+  /** A decision for the operation: the leased one when this shape was decided within the lease, else the decider's. */
+  private async decide(operation: PostgresOperation, ask: Ask): Promise<LeasedDecision> {
+    const leased = await this.leases!.decide(operation, ask);
+    if (leased.reused) this.stats.decisionsReused += operation.statements.length;
+    else this.stats.decisions += operation.statements.length;
+    return leased;
+  }
+
+  /**
+   * A prepared statement is decided again at its first Bind after its lease, so a revoked task or a reloaded policy
+   * reaches statements prepared before it, as it reaches simple queries.
+   */
+  private async renewLease(name: string, statement: DecidedStatement): Promise<DecidedStatement | { refusal: string[] }> {
+    const lease = statement.lease;
+    if (lease === undefined || statement.held !== undefined || lease.until > Date.now()) return statement;
+    this.flushUpstream();
+    const { decision, until } = await this.decide(lease.operation, {});
+    const held = decision.verdict === 'require_approval';
+    if (!held && !admissible(decision)) return { refusal: refusalReasons(decision) };
+    const renewed: DecidedStatement = { ...statement, decision, lease: { operation: lease.operation, until }, ...(held ? { held: lease.operation } : {}) };
+    this.book.renewed(name, renewed);
+    return renewed;
+  }
+
   /**
    * The operation for `text`, 'empty' for text without statements (Postgres answers EmptyQueryResponse), or why
-   * it cannot be described (then it is refused, never forwarded).
+   * it cannot be described (then it is refused, never forwarded). With a `shape` (the text's constants as
+   * placeholders), the shape is what is described, and `parameters` are its constants; a shape that cannot be
+   * described falls back to the text as sent.
    */
-  private async analyse(text: string, single: boolean): Promise<
+  private async analyse(text: string, single: boolean, shape?: NormalizedQuery): Promise<
     | 'empty'
     | { refusal: string }
-    | { operation: Awaited<ReturnType<typeof analyzeBatch>>['operation']; prepared: Map<string, StatementDescription>; before: Map<string, StatementDescription> }
+    | { operation: PostgresOperation; prepared: Map<string, StatementDescription>; before: Map<string, StatementDescription>; parameters: readonly string[] }
   > {
-    this.stats.statements++;
     if (this.searchPathStale) {
       const refreshed = await this.refreshSessionState();
       if (refreshed === 'busy') return { refusal: 'an earlier statement of this pipeline may have changed the search_path; send Sync before this statement' };
@@ -400,16 +497,26 @@ export class ClientSession {
       if (refreshed === 'failed' && this.transactionStatus !== 'E') return { refusal: 'the shim cannot read the session search_path, so names cannot be resolved safely' };
     }
     const before = this.book.descriptions();
+    const options = {
+      searchPath: this.searchPath,
+      resetSearchPath: this.resetSearchPath,
+      sessionUser: this.services.config.upstream.user,
+      currentUser: this.currentUser,
+      prepared: before,
+    };
+    const scope = { standardConformingStrings: this.standardConformingStrings };
+    if (shape !== undefined && shape.parameters.length > 0) {
+      try {
+        const result = await this.services.analyses.analyze(shape.text, this.services.catalog, options, scope);
+        if (!single || result.operation.statements.length === 1) return { operation: result.operation, prepared: result.prepared, before, parameters: shape.parameters };
+      } catch (e) {
+        if (!(e instanceof AnalysisError)) return { refusal: `the statement cannot be analysed: ${(e as Error).message}` };
+      }
+    }
     try {
-      const result = await analyzeBatch(text, this.services.catalog, {
-        searchPath: this.searchPath,
-        resetSearchPath: this.resetSearchPath,
-        sessionUser: this.services.config.upstream.user,
-        currentUser: this.currentUser,
-        prepared: before,
-      });
+      const result = await this.services.analyses.analyze(text, this.services.catalog, options, scope);
       if (single && result.operation.statements.length > 1) return { refusal: 'a prepared statement holds one statement; send the others separately' };
-      return { operation: result.operation, prepared: result.prepared, before };
+      return { operation: result.operation, prepared: result.prepared, before, parameters: [] };
     } catch (e) {
       if (!(e instanceof AnalysisError)) return { refusal: `the statement cannot be analysed: ${(e as Error).message}` };
       if (await holdsNoStatement(text)) return 'empty';
@@ -427,28 +534,58 @@ export class ClientSession {
     }
   }
 
+  // ---- approvals ----
+
+  /**
+   * Holds a statement the policy wants approved: the client is told which request it waits on, and the decider is
+   * asked again once it is approved. Nothing else of the session is handled meanwhile (the pump waits here), as
+   * behind a slow statement; a CancelRequest or a disconnect ends the wait and withdraws the request.
+   */
+  private async holdForApproval(operation: PostgresOperation, decision: Decision, ask: Ask): Promise<HeldOutcome> {
+    this.flushUpstream();
+    const holding = new AbortController();
+    this.holding = holding;
+    try {
+      return await this.decisions!.awaitApproval(operation, decision, {
+        ask,
+        waitMs: this.services.config.approvalWaitMs ?? DEFAULT_APPROVAL_WAIT_MS,
+        signal: holding.signal,
+        notify: (notice) => this.writeClient(approvalNotice(notice)),
+      });
+    } finally {
+      this.holding = undefined;
+    }
+  }
+
+  /** A CancelRequest for this session: ends a statement held for approval; false when none is held. */
+  private cancelHeld(): boolean {
+    if (this.holding === undefined) return false;
+    this.holding.abort(new Error('the client cancelled the statement'));
+    return true;
+  }
+
   // ---- refusals ----
 
   /** A refused Query (or FunctionCall): Postgres answers the marker with an error and ReadyForQuery. */
-  private denySimple(reasons: readonly string[]): void {
+  private denySimple(reasons: readonly string[], code = INSUFFICIENT_PRIVILEGE): void {
     this.stats.denied++;
-    const token = this.newDenial(reasons, this.syncsSent + 1);
+    const token = this.newDenial(reasons, this.syncsSent + 1, code);
     this.forwardQuery(frontend.query(`DEALLOCATE ${token}`), []);
   }
 
   /** A refused extended-protocol message: Postgres fails the marker and skips until Sync, as the shim does. */
-  private denyExtended(reasons: readonly string[]): void {
+  private denyExtended(reasons: readonly string[], code = INSUFFICIENT_PRIVILEGE): void {
     this.stats.denied++;
-    const token = this.newDenial(reasons, this.syncsSent + 1);
+    const token = this.newDenial(reasons, this.syncsSent + 1, code);
     this.skipUntilSync = true;
     this.forwardExtended(frontend.describe('S', token));
   }
 
-  private newDenial(reasons: readonly string[], answeredBy: number): string {
+  private newDenial(reasons: readonly string[], answeredBy: number, code: string): string {
     const token = MARKER_PREFIX + randomBytes(8).toString('hex');
     const error = backend.errorResponse({
       severity: 'ERROR',
-      code: INSUFFICIENT_PRIVILEGE,
+      code,
       message: `taskgate: ${reasons[0] ?? 'refused'}`,
       detail: reasons.length > 1 ? reasons.slice(1).join('\n') : undefined,
     });
@@ -464,15 +601,20 @@ export class ClientSession {
 
   /** A Query: Postgres owes one answer ending in ReadyForQuery, whose rows get `masks`. */
   private forwardQuery(raw: Buffer, masks: readonly MaskRule[]): void {
-    this.responseMasks.push([...masks]);
+    this.answers.push({ kind: 'query', masks: [...masks], describes: [] });
     this.syncsSent++;
     this.upstreamOut.push(raw);
   }
 
   private forwardExtended(raw: Buffer): void {
-    if (!this.openBlock) this.responseMasks.push([]);
+    if (!this.openBlock) this.answers.push(blockAnswer());
     this.openBlock = true;
     this.upstreamOut.push(raw);
+  }
+
+  /** The answer of the extended block being sent (forwardExtended opened it). */
+  private currentBlock(): PendingAnswer {
+    return this.answers[this.answers.length - 1]!;
   }
 
   private flushUpstream(): void {
@@ -496,7 +638,11 @@ export class ClientSession {
     void this.drainRelay();
   };
 
-  /** Relays in order; only a RowDescription of a result that must be masked waits (for its columns' origins). */
+  /**
+   * Relays in order; only a RowDescription of a result that must be masked waits (for its columns' origins). In an
+   * extended block every RowDescription or NoData answers a Describe, in order: those of the shim's own Describes
+   * set the masking of the rows after them and are not relayed.
+   */
   private async drainRelay(): Promise<void> {
     if (this.relaying) return;
     this.relaying = true;
@@ -508,10 +654,26 @@ export class ClientSession {
     try {
       while (this.relayQueue.length > 0 && !this.closed) {
         const frame = this.relayQueue.shift()!;
-        const masks = this.responseMasks[0];
-        if (frame.code === BackendType.rowDescription && !this.internal && !this.suppressing && masks !== undefined && masks.length > 0) {
+        const answer = this.answers[0];
+        if (this.internal || this.suppressing || answer === undefined) {
+          this.relay(frame, out);
+        } else if (answer.kind === 'block' && (frame.code === BackendType.rowDescription || frame.code === BackendType.noData)) {
+          const masks = answer.describes.shift();
+          if (masks === undefined) this.relay(frame, out);
+          else if (frame.code === BackendType.noData) {
+            this.columnMethods = undefined;
+            this.maskedExecute = true;
+          } else {
+            flush();
+            const refusal = await this.maskedDescription(frame, masks);
+            this.maskedExecute = true;
+            if (refusal) out.push(refusal);
+          }
+        } else if (frame.code === BackendType.rowDescription && answer.masks.length > 0) {
           flush();
-          out.push(await this.maskedDescription(frame, masks));
+          out.push((await this.maskedDescription(frame, answer.masks)) ?? frame.raw);
+        } else if (frame.code === BackendType.copyOutResponse && (answer.kind === 'query' ? answer.masks.length > 0 : this.maskedExecute)) {
+          out.push(this.refuseResult('COPY output cannot be masked; select the rows instead'));
         } else this.relay(frame, out);
       }
       flush();
@@ -523,42 +685,54 @@ export class ClientSession {
   }
 
   /**
-   * Works out which columns of the result are masked, by origin (so aliases do not escape); a result whose masking
-   * cannot be trusted (binary format, a view's column, an unknown origin) is replaced by an error.
+   * Works out which columns of the result are masked, by origin (so aliases and views do not escape). A result whose
+   * masking cannot be trusted (binary format, a value computed from a masked column, an unknown origin) is refused:
+   * the error to send instead, its frames then dropped until ReadyForQuery.
    */
-  private async maskedDescription(frame: BackendFrame, masks: readonly MaskRule[]): Promise<Buffer> {
+  private async maskedDescription(frame: BackendFrame, masks: readonly MaskRule[]): Promise<Buffer | undefined> {
     const fields = decodeBackend<RowDescriptionMessage>(frame).fields;
     const methods = new Map<number, MaskMethod>();
     let unsafe: string | undefined;
     for (const [index, field] of fields.entries()) {
       if (field.tableID === 0) continue;
-      const origin = await this.services.origins.lookup(field.tableID, field.columnID).catch(() => undefined);
+      let origin: ColumnOrigin | undefined;
+      try {
+        origin = await this.services.origins.lookup(field.tableID, field.columnID);
+      } catch (e) {
+        unsafe = `the origin of result column "${field.name}" cannot be resolved: ${(e as Error).message}`;
+        break;
+      }
       if (origin === undefined) {
         unsafe = `the origin of result column "${field.name}" cannot be resolved`;
         break;
       }
-      if (origin.isView) {
-        unsafe = `result column "${field.name}" comes from view ${origin.table}, whose masked columns the shim cannot follow`;
+      const masked = maskedSources(origin, masks);
+      if (masked.length === 0) continue;
+      const [first] = masked;
+      if (!origin.passThrough) {
+        unsafe = `result column "${field.name}" of ${origin.relation} is computed from masked column ${first!.table}.${first!.column}`;
         break;
       }
-      const rule = masks.find((m) => m.table === origin.table && m.column === origin.column);
-      if (rule === undefined || !isMaskMethod(rule.method)) continue;
       if (field.format === 'binary') {
-        unsafe = `masked column ${origin.table}.${origin.column} is requested in binary format; ask for text`;
+        unsafe = `masked column ${first!.table}.${first!.column} is requested in binary format; ask for text`;
         break;
       }
-      methods.set(index, rule.method);
+      methods.set(index, first!.method as MaskMethod);
     }
-    if (unsafe !== undefined) {
-      this.suppressing = true;
-      this.columnMethods = undefined;
-      return backend.errorResponse({ severity: 'ERROR', code: INSUFFICIENT_PRIVILEGE, message: `taskgate: the result cannot be masked safely: ${unsafe}` });
-    }
+    if (unsafe !== undefined) return this.refuseResult(unsafe);
     this.columnMethods = methods.size > 0 ? methods : undefined;
-    return frame.raw;
+    return undefined;
+  }
+
+  /** The error that replaces a result the shim cannot mask; what Postgres sends of it is dropped until ReadyForQuery. */
+  private refuseResult(why: string): Buffer {
+    this.suppressing = true;
+    this.columnMethods = undefined;
+    return backend.errorResponse({ severity: 'ERROR', code: INSUFFICIENT_PRIVILEGE, message: `taskgate: the result cannot be masked safely: ${why}` });
   }
 
   private relay(frame: BackendFrame, out: Buffer[]): void {
+    if (frame.code === BackendType.parameterStatus) this.noteParameter(frame);
     if (this.internal) return this.answerInternal(frame);
     if (this.suppressing && frame.code !== BackendType.readyForQuery) return;
     switch (frame.code) {
@@ -566,9 +740,17 @@ export class ClientSession {
         this.columnMethods = undefined;
         out.push(frame.raw);
         return;
-      case BackendType.readyForQuery:
-        this.responseMasks.shift();
+      case BackendType.commandComplete:
+      case BackendType.portalSuspended:
+        // The end of one result: rows after it (another Execute of the block) are masked by their own description.
         this.columnMethods = undefined;
+        this.maskedExecute = false;
+        out.push(frame.raw);
+        return;
+      case BackendType.readyForQuery:
+        this.answers.shift();
+        this.columnMethods = undefined;
+        this.maskedExecute = false;
         this.suppressing = false;
         this.readiesSeen++;
         this.transactionStatus = transactionStatusOf(frame);
@@ -576,6 +758,7 @@ export class ClientSession {
         for (const [token, denial] of this.denials) if (denial.answeredBy <= this.readiesSeen) this.denials.delete(token);
         if (this.clearCatalogUntilIdle) {
           this.services.catalog.clear();
+          this.services.analyses.clear();
           this.services.origins.clear();
           if (this.transactionStatus === 'I') this.clearCatalogUntilIdle = false;
         }
@@ -595,6 +778,12 @@ export class ClientSession {
       default:
         out.push(frame.raw);
     }
+  }
+
+  /** Follows standard_conforming_strings, which decides how the normalizer reads '...' strings. */
+  private noteParameter(frame: BackendFrame): void {
+    const { parameterName, parameterValue } = decodeBackend<ParameterStatusMessage>(frame);
+    if (parameterName === 'standard_conforming_strings') this.standardConformingStrings = parameterValue === 'on';
   }
 
   private replaceMarkerError(frame: BackendFrame): Buffer {
@@ -666,6 +855,7 @@ export class ClientSession {
   close(): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
+    this.holding?.abort(new Error('the client went away'));
     this.inbox.length = 0;
     this.internal?.done({ rows: [], error: 'the session closed' });
     this.internal = undefined;
@@ -679,10 +869,23 @@ export class ClientSession {
     const decisions = this.decisions;
     if (decisions) {
       decisions.end();
-      const summary = JSON.stringify({ statements: this.stats.statements, allowed: this.stats.allowed, denied: this.stats.denied, rows_returned: this.stats.rows, cells_masked: this.stats.cellsMasked });
+      const { statements, allowed, denied, decisions: asked, decisionsReused, rows, cellsMasked } = this.stats;
+      const summary = JSON.stringify({
+        statements, allowed, denied, decisions: asked, decisions_reused: decisionsReused, rows_returned: rows, cells_masked: cellsMasked,
+      });
       this.services.decider.closeSession(decisions.sessionId, summary).catch((e: Error) => this.services.log(`closing decider session ${decisions.sessionId} failed: ${e.message}`));
     }
   }
+}
+
+/** An answer of the extended protocol: up to its Sync, with the Describes sent in it. */
+function blockAnswer(): PendingAnswer {
+  return { kind: 'block', masks: [], describes: [] };
+}
+
+/** The mask rules that apply to a result column's sources (`*` is a whole row, which holds every column). */
+function maskedSources(origin: ColumnOrigin, masks: readonly MaskRule[]): MaskRule[] {
+  return masks.filter((m) => isMaskMethod(m.method) && origin.sources.some((s) => s.table === m.table && (s.column === m.column || s.column === '*')));
 }
 
 const EMPTY_STATEMENT: StatementDescription = { command: '', reads: [], writes: [], columns: [], functions: [], has_where: false };
@@ -701,7 +904,7 @@ function refusalReasons(decision: Decision): string[] {
     case 'mask':
       return ['the decision asks for masking the shim cannot apply (an empty list or an unknown method)', ...decision.reasons];
     case 'require_approval':
-      return ['this statement needs approval, which this shim cannot hold yet', ...decision.reasons];
+      return ['this statement needs an approval it does not have', ...decision.reasons];
     default:
       return ['refused'];
   }
