@@ -104,7 +104,7 @@ async function run(config: TaskgateConfig, log: (line: string) => void, io: Io):
   try {
     launched = await launchDecider(config, log);
   } catch (e) {
-    if (e instanceof IdentityError || e instanceof StoreError || e instanceof ListenError) {
+    if (e instanceof IdentityError || e instanceof StoreError || e instanceof ListenError || e instanceof ConfigError) {
       io.stderr(`taskgate: ${e.message}\n`);
       return EXIT_FAILURE;
     }

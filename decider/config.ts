@@ -46,6 +46,8 @@ export interface ShimSection {
   readonly tlsKey?: string;
   readonly hashKeyFile?: string;
   readonly approvalWaitMs?: number;
+  /** How long a session reuses a decision for the same statement (shims/postgres/decision-lease.ts). */
+  readonly decisionLeaseMs?: number;
   /** `file:line:col: shims[i].key` for a key of this shim, for errors about its value. */
   where(key: string): string;
 }
@@ -87,7 +89,7 @@ export class ConfigError extends Error {
 const TOP_LEVEL_KEYS = ['decider', 'identity', 'resources', 'shims', 'approvals'];
 const DECIDER_KEYS = ['listen', 'http', 'policies', 'bundle', 'data_dir', 'evaluation_timeout', 'session_ttl', 'max_operation_bytes', 'watch'];
 const RESOURCE_KEYS = ['name', 'kind', 'labels'];
-const SHIM_KEYS = ['name', 'kind', 'listen', 'upstream', 'resource', 'decider', 'tls_cert', 'tls_key', 'hash_key_file', 'approval_wait'];
+const SHIM_KEYS = ['name', 'kind', 'listen', 'upstream', 'resource', 'decider', 'tls_cert', 'tls_key', 'hash_key_file', 'approval_wait', 'decision_lease'];
 
 /** Reads and validates a taskgate.yaml. Throws ConfigError naming file:line:col. */
 export async function loadConfigFile(file: string): Promise<TaskgateConfig> {
@@ -200,6 +202,7 @@ function shimsSection(v: Validator): ShimSection[] {
       tlsKey,
       hashKeyFile: v.string(key('hash_key_file')),
       approvalWaitMs: secondsToMs(v.durationSeconds(key('approval_wait'))),
+      decisionLeaseMs: secondsToMs(v.durationSeconds(key('decision_lease'))),
       where: (setting) => v.where(key(setting)),
     });
   }

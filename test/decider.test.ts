@@ -80,7 +80,8 @@ describe('decider with the shipped policy', () => {
     const { sessionId } = await session(['orders-db:write:public.orders']);
     const d = await client.decide({ session_id: sessionId, operation_json: pgOperation('DELETE', { writes: ['public.orders'] }) });
     expect(d.verdict).toBe('require_approval');
-    expect(JSON.parse(d.approval_json)).toEqual({ approvers: ['group:dba'], min: 1, ttl_seconds: 900, scope: 'once' });
+    expect(d.approval_id).toMatch(/^apr_/);
+    expect(JSON.parse(d.approval_json)).toMatchObject({ id: d.approval_id, status: 'pending', approvers: ['group:dba'], min: 1, ttl_seconds: 900, scope: 'once' });
     expect(d.reasons[0]).toContain('needs approval');
   });
 

@@ -15,7 +15,7 @@
  * Refusals throw ApprovalError with a stable code and a message for the person who acted.
  */
 import { EventEmitter } from 'node:events';
-import { StoreError, type ApprovalRecord, type ApprovalStore, type ApprovalTransition, type JsonValue } from '../store/index.js';
+import { StoreError, type ApprovalRecord, type ApprovalStore, type ApprovalTransition, type AuditLog, type JsonValue } from '../store/index.js';
 import { newSortableId } from '../ids.js';
 import type { ApproverPolicy } from './approver-policy.js';
 import { operationFingerprint } from './fingerprint.js';
@@ -35,7 +35,8 @@ export interface ApprovalNotifier {
 }
 
 export interface ApprovalServiceOptions {
-  readonly store: ApprovalStore;
+  /** Requests and their events, and the audit log, where refused votes are recorded too. */
+  readonly store: ApprovalStore & Pick<AuditLog, 'append'>;
   /** Who may approve; without it every vote is refused (a service that only lists, waits and consumes). */
   readonly approverPolicy?: ApproverPolicy;
   readonly notifier?: ApprovalNotifier;
@@ -46,6 +47,13 @@ export interface ApprovalServiceOptions {
    * is seen without an in-process event. Default 1000 ms.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * Whether the session that asked for a request (at `askedAt`) is gone for good: sessions live in a decider's
+   * memory, so a restart ends them while their requests live on. A `once` approval asked in such a session is
+   * admitted in the session whose re-ask names it, so the client held across the restart gets its one run.
+   * Default: never (a `once` approval is used only in the session that asked).
+   */
+  readonly sessionEnded?: (sessionId: string, askedAt: string) => boolean;
 }
 
 /** Who runs an approved operation, checked against the request before it is admitted. */
@@ -53,6 +61,16 @@ export interface ApprovalUse {
   readonly sessionId: string;
   readonly fingerprint: string;
   readonly subject: string;
+  readonly taskId?: string;
+  /** The re-ask named this approval (OperationContext.approvalId). */
+  readonly named?: boolean;
+}
+
+/** A session, as far as deciding whether it speaks for the one that asked for a request. */
+export interface ApprovalAsker {
+  readonly sessionId: string;
+  readonly subject: string;
+  readonly issuer: string;
   readonly taskId?: string;
 }
 
@@ -108,6 +126,7 @@ export class ApprovalService {
     }
     const approval = this.view(record, now);
     this.options.notifier?.notify('requested', approval);
+    this.options.approverPolicy?.prepare?.();
     return approval;
   }
 
@@ -153,16 +172,19 @@ export class ApprovalService {
   }
 
   /**
-   * `input.approval` for this operation: the newest request for the same resource and fingerprint by the same
-   * identity and task (and, for `once`, the same session) that is still pending, approved, or denied within its
-   * time. Expired, withdrawn and used requests do not count, so the policy asks for a new one.
+   * `input.approval` for this operation: the request the re-ask names, else the newest, for the same resource and
+   * fingerprint by the same identity and task (and, for `once`, the same session, or its successor after a
+   * restart) that is still pending, approved, or denied within its time. Expired, withdrawn and used requests do
+   * not count, so the policy asks for a new one.
    */
   async inputFor(ctx: OperationContext): Promise<InputApproval | undefined> {
     const now = this.clock();
-    const candidates = await this.options.store.findApprovals(ctx.resource, this.fingerprintOf(ctx));
+    const found = await this.options.store.findApprovals(ctx.resource, this.fingerprintOf(ctx));
+    // The approval a re-ask names comes first: a newer request for the same operation must not hide it.
+    const candidates = [...found.filter((r) => r.id === ctx.approvalId), ...found.filter((r) => r.id !== ctx.approvalId)];
     for (const record of candidates) {
       if (!sameRequester(record, ctx.identity.subject, ctx.identity.issuer, ctx.task?.id)) continue;
-      if (record.scope === 'once' && record.sessionId !== ctx.sessionId) continue;
+      if (!this.sessionMayUse(record, ctx.sessionId, ctx.approvalId === record.id)) continue;
       const state = approvalState(record, now);
       if (state.status === 'pending' || state.status === 'approved') {
         return { id: record.id, status: state.status, approved_by: state.approvedBy };
@@ -187,11 +209,31 @@ export class ApprovalService {
       if (!sameRequester(current, use.subject, current.requester.issuer, use.taskId)) {
         return { refuse: `approval ${id} was asked for by ${current.requester.subject} for another task` };
       }
-      if (current.scope === 'once' && current.sessionId !== use.sessionId) {
+      if (!this.sessionMayUse(current, use.sessionId, use.named === true)) {
         return { refuse: `approval ${id} admits one run in session ${current.sessionId}, not in ${use.sessionId}` };
       }
       return { event: { action: 'used', actor: use.subject, sessionId: use.sessionId, at: now.toISOString() } };
     });
+  }
+
+  /**
+   * Whether a session speaks for the one that asked for the request: it is that session, or, after a decider
+   * restart ended the asking session, a session of the same identity and task that names the request.
+   */
+  isAsker(record: ApprovalRecord, session: ApprovalAsker): boolean {
+    if (record.sessionId === session.sessionId) return true;
+    return sameRequester(record, session.subject, session.issuer, session.taskId) && this.succeeds(record, session.sessionId, true);
+  }
+
+  /** `sessionId` is the asking session, or names the request and the asking session ended with a restart. */
+  private succeeds(record: ApprovalRecord, sessionId: string, named: boolean): boolean {
+    if (record.sessionId === sessionId) return true;
+    return named && (this.options.sessionEnded?.(record.sessionId, record.createdAt) ?? false);
+  }
+
+  /** A `window` approval serves any session of its identity and task; a `once` approval only the asker's. */
+  private sessionMayUse(record: ApprovalRecord, sessionId: string, named: boolean): boolean {
+    return record.scope === 'window' || this.succeeds(record, sessionId, named);
   }
 
   /**
@@ -229,7 +271,39 @@ export class ApprovalService {
     });
   }
 
+  /** Every vote is audited: a counted one as its event, a refused one as a `refused` record saying why. */
   private async vote(action: 'approved' | 'denied', id: string, approver: ApprovalIdentity, reason?: string): Promise<Approval> {
+    try {
+      return await this.countVote(action, id, approver, reason);
+    } catch (err) {
+      if (err instanceof ApprovalError) await this.auditRefusal(action, id, approver, err);
+      throw err;
+    }
+  }
+
+  private async auditRefusal(action: 'approved' | 'denied', id: string, approver: ApprovalIdentity, refusal: ApprovalError): Promise<void> {
+    const record = await this.options.store.getApproval(id);
+    await this.options.store.append({
+      kind: 'approval',
+      approvalId: id,
+      action: 'refused',
+      actor: approver.subject,
+      reason: `${action === 'approved' ? 'approve' : 'deny'} refused (${refusal.code}): ${refusal.message}`,
+      ...(record === undefined
+        ? {}
+        : {
+            sessionId: record.sessionId,
+            subject: record.requester.subject,
+            issuer: record.requester.issuer,
+            ...(record.taskId === undefined ? {} : { taskId: record.taskId, taskName: record.taskName }),
+            resource: record.resource,
+            operationKind: record.operationKind,
+            ...(record.operationAction === undefined ? {} : { operationAction: record.operationAction }),
+          }),
+    });
+  }
+
+  private async countVote(action: 'approved' | 'denied', id: string, approver: ApprovalIdentity, reason?: string): Promise<Approval> {
     const verb = action === 'approved' ? 'approve' : 'deny';
     const before = await this.get(id);
     if (!before) throw new ApprovalError('approval_not_found', `no approval ${id}`);

@@ -24,6 +24,8 @@ export interface ApproverVerdict {
 
 export interface ApproverPolicy {
   decide(input: ApproveInput): Promise<ApproverVerdict>;
+  /** A request was just recorded, so a vote is coming: get ready to answer it (compile, if not done yet). */
+  prepare?(): void;
 }
 
 /** Compiles (directory) or loads (bundle) the policy for the approve entrypoint. Throws PolicyLoadError. */
@@ -78,26 +80,59 @@ function refused(reason: string): ApproverVerdict {
 }
 
 /**
- * The approver policy a long-running decider keeps: loaded at start and again whenever the decision policy
- * reloads. A reload that fails keeps the previous policy; with none loaded every approver is refused.
+ * The approver policy a long-running decider keeps. It is compiled when first needed (the first request is
+ * recorded, or the first vote), not at start: compiling costs as much as the decision policy, and a decider may
+ * run for long without holding anything. `invalidate()` (the decision policy reloaded) makes it compile again. A compile that fails keeps
+ * the previous policy; with none, every approver is refused with the compile error.
  */
 export class ReloadableApproverPolicy implements ApproverPolicy {
   private current: ApproverPolicy | undefined;
+  private stale = true;
+  private loading: Promise<string | undefined> | undefined;
+  private lastError = 'it has not been compiled yet';
 
-  constructor(private readonly source: PolicySource) {}
+  constructor(
+    private readonly source: PolicySource,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
 
-  /** Loads the source again; resolves with the error message when it fails (the previous policy stays). */
-  async reload(): Promise<string | undefined> {
+  /** The policy files changed: compile them again before the next vote. */
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  /** Starts the compile a vote would wait for, while the request waits for its approvers anyway. */
+  prepare(): void {
+    if (this.stale) void this.reload();
+  }
+
+  /** Compiles the source now, after any compile in progress; resolves with the error message when it fails. */
+  reload(): Promise<string | undefined> {
+    this.stale = false;
+    const next = (this.loading ?? Promise.resolve(undefined)).then(() => this.load());
+    this.loading = next;
+    void next.finally(() => {
+      if (this.loading === next) this.loading = undefined;
+    });
+    return next;
+  }
+
+  async decide(input: ApproveInput): Promise<ApproverVerdict> {
+    if (this.stale) await this.reload();
+    else if (this.loading !== undefined) await this.loading;
+    if (this.current === undefined) return refused(`${describeSource(this.source)} did not load data.taskgate.approve (${this.lastError})`);
+    return this.current.decide(input);
+  }
+
+  private async load(): Promise<string | undefined> {
     try {
       this.current = await loadApproverPolicy(this.source);
       return undefined;
     } catch (e) {
-      return e instanceof PolicyLoadError || e instanceof EvalError ? e.message : String((e as Error)?.message ?? e);
+      this.lastError = e instanceof PolicyLoadError || e instanceof EvalError ? e.message : String((e as Error)?.message ?? e);
+      const kept = this.current === undefined ? ', so every vote is refused' : ' (the previous one stays)';
+      this.log(`approvals: cannot load data.taskgate.approve from ${describeSource(this.source)}${kept}: ${this.lastError}`);
+      return this.lastError;
     }
-  }
-
-  decide(input: ApproveInput): Promise<ApproverVerdict> {
-    if (this.current === undefined) return Promise.resolve(refused(`${describeSource(this.source)} has not loaded data.taskgate.approve`));
-    return this.current.decide(input);
   }
 }

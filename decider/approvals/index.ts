@@ -12,7 +12,7 @@
  * Per operation: `decideWithApprovals(approvals, ctx, evaluate)` (gate.ts). For a held operation:
  * `approvals.waitFor(id, signal)`, and `approvals.withdraw(id)` when the client goes away. See docs/approvals.md.
  */
-export { ApprovalService, requestDocument, type ApprovalNotifier, type ApprovalServiceOptions, type ApprovalUse } from './approvals.js';
+export { ApprovalService, requestDocument, type ApprovalAsker, type ApprovalNotifier, type ApprovalServiceOptions, type ApprovalUse } from './approvals.js';
 export {
   APPROVE_ENTRYPOINT,
   approverPolicyOf,
@@ -24,6 +24,7 @@ export {
 } from './approver-policy.js';
 export { ApprovalsConfigError, validateApprovalsConfig, type ApprovalsSettings } from './config.js';
 export { operationFingerprint } from './fingerprint.js';
+export { approvalDocument } from './document.js';
 export { decideWithApprovals, type GatedDecision } from './gate.js';
 export { approvalState } from './state.js';
 export * from './types.js';

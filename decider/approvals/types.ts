@@ -48,6 +48,11 @@ export interface OperationContext {
    * `DELETE ... WHERE id = $1` with 7 does not admit it with 8.
    */
   readonly parameters?: readonly JsonValue[];
+  /**
+   * The approval a re-ask names (the request the shim held this operation for). Only a named approval may move to
+   * another session, and only when the session that asked for it ended with a decider restart.
+   */
+  readonly approvalId?: string;
 }
 
 /** What the policy asked for: `decision.reasons` and `decision.approval`. */

@@ -1,7 +1,18 @@
 // A typed client for taskgate.v1.Decider: what `taskgate decide`, the tests and the bench use, and what shims can
 // use. Failed calls reject with DeciderCallError carrying the gRPC status and the `taskgate-reason` code.
-import { credentials, Metadata, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
-import { loadProtos, type DecideRequest, type DecisionMessage, type OpenSessionRequest, type OpenSessionResponse } from './proto.js';
+import { credentials, Metadata, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  loadProtos,
+  type ApprovalReply,
+  type DecideRequest,
+  type DecisionMessage,
+  type ListApprovalsRequest,
+  type ListApprovalsResponse,
+  type OpenSessionRequest,
+  type OpenSessionResponse,
+  type VoteRequest,
+  type WatchApprovalRequest,
+} from './proto.js';
 import { REASON_TRAILER } from './grpc-handlers.js';
 
 export class DeciderCallError extends Error {
@@ -23,6 +34,10 @@ interface RawDeciderClient extends Client {
   Decide: Unary<Partial<DecideRequest>, DecisionMessage>;
   CloseSession: Unary<{ session_id: string; summary_json?: string }, object>;
   DecideStream(): ClientDuplexStream<Partial<DecideRequest>, DecisionMessage>;
+  ListApprovals: Unary<Partial<ListApprovalsRequest>, ListApprovalsResponse>;
+  Approve: Unary<Partial<VoteRequest>, ApprovalReply>;
+  Deny: Unary<Partial<VoteRequest>, ApprovalReply>;
+  WatchApproval(request: Partial<WatchApprovalRequest>, options: { deadline?: Date }): ClientReadableStream<ApprovalReply>;
 }
 
 export interface DeciderClient {
@@ -31,7 +46,18 @@ export interface DeciderClient {
   closeSession(sessionId: string, summaryJson?: string): Promise<void>;
   /** A DecideStream whose answers are matched to requests by request_id. */
   stream(): DecisionStream;
+  listApprovals(pendingOnly?: boolean): Promise<ApprovalReply[]>;
+  /** Refusals (self-approval, an approver the policy does not allow ...) resolve with `error_code` set. */
+  approve(request: Partial<VoteRequest>): Promise<ApprovalReply>;
+  deny(request: Partial<VoteRequest>): Promise<ApprovalReply>;
+  watchApproval(request: Partial<WatchApprovalRequest>, timeoutMs?: number): ApprovalWatch;
   close(): void;
+}
+
+/** A WatchApproval call: `answer` resolves with the one reply; `cancel` gives up (withdrawing, for the asker). */
+export interface ApprovalWatch {
+  readonly answer: Promise<ApprovalReply>;
+  cancel(): void;
 }
 
 export interface DecisionStream {
@@ -40,6 +66,8 @@ export interface DecisionStream {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** A vote may wait for the decider to compile data.taskgate.approve (at its first vote after a start or reload). */
+const VOTE_TIMEOUT_MS = 60_000;
 
 export function connectDecider(address: string): DeciderClient {
   const Ctor = loadProtos().decider;
@@ -58,6 +86,11 @@ export function connectDecider(address: string): DeciderClient {
       await call(raw.CloseSession, { session_id: sessionId, summary_json: summaryJson }, DEFAULT_TIMEOUT_MS);
     },
     stream: () => decisionStream(raw.DecideStream()),
+    listApprovals: async (pendingOnly = false) => (await call(raw.ListApprovals, { pending_only: pendingOnly }, DEFAULT_TIMEOUT_MS)).approvals,
+    approve: (request) => call(raw.Approve, request, VOTE_TIMEOUT_MS),
+    deny: (request) => call(raw.Deny, request, VOTE_TIMEOUT_MS),
+    watchApproval: (request, timeoutMs) =>
+      approvalWatch(raw.WatchApproval(request, timeoutMs === undefined ? {} : { deadline: new Date(Date.now() + timeoutMs) })),
     close: () => raw.close(),
   };
 }
@@ -89,6 +122,17 @@ function decisionStream(duplex: ClientDuplexStream<Partial<DecideRequest>, Decis
     },
     end: () => duplex.end(),
   };
+}
+
+function approvalWatch(stream: ClientReadableStream<ApprovalReply>): ApprovalWatch {
+  const answer = new Promise<ApprovalReply>((resolve, reject) => {
+    stream.on('data', (reply: ApprovalReply) => resolve(reply));
+    stream.on('error', (e: ServiceError) => reject(callError(e)));
+    stream.on('end', () => reject(new Error('the decider ended the watch without an answer')));
+  });
+  // Rejections after the answer (the stream's end) settle nothing; without a handler they would be reported.
+  answer.catch(() => undefined);
+  return { answer, cancel: () => stream.cancel() };
 }
 
 function callError(e: ServiceError): DeciderCallError {

@@ -8,6 +8,10 @@ import { describeSource, type PolicySource } from '../engine/policy-source.js';
 import { watchPolicySource, type PolicyWatcher } from '../engine/watch.js';
 import { startHttpServer, type HttpServer } from '../http.js';
 import type { Store } from '../store/index.js';
+import { ApprovalService } from '../approvals/approvals.js';
+import { ReloadableApproverPolicy } from '../approvals/approver-policy.js';
+import type { ApprovalsSettings } from '../approvals/config.js';
+import { ApprovalWebhook } from '../approvals/webhook.js';
 import { DecisionService, type VerifyCredential } from './decision-service.js';
 import { deciderHandlers } from './grpc-handlers.js';
 import { healthHandlers } from './health.js';
@@ -22,6 +26,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 const EXPIRED_SESSION_GRACE_MS = 10 * 60_000;
 const WATCH_DEBOUNCE_MS = 200;
 const SHUTDOWN_GRACE_MS = 5000;
+/** How often requests whose time ran out are recorded as expired (audited, announced) though nobody looks. */
+const APPROVAL_EXPIRY_INTERVAL_MS = 5000;
 /** Headroom over the operation limit for the other fields of a request. */
 const MESSAGE_OVERHEAD_BYTES = 64 * 1024;
 
@@ -35,6 +41,8 @@ export interface DeciderOptions {
   readonly resources: readonly ResourceConfig[];
   readonly store: Store;
   readonly verifyCredential: VerifyCredential;
+  /** The `approvals` section of taskgate.yaml, validated (decider/approvals/config.ts). */
+  readonly approvals?: ApprovalsSettings;
   readonly log: (line: string) => void;
 }
 
@@ -57,6 +65,9 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
   const { config, log } = options;
   const metrics = new DeciderMetrics();
   const source = policySourceOf(config);
+  // Who may approve (data.taskgate.approve) comes from the same policy: compiled when first needed (a request is
+  // recorded, or a vote comes), and again after each reload.
+  const approverPolicy = new ReloadableApproverPolicy(source, log);
   const engine = new PolicyEngine({
     source,
     evaluationTimeoutMs: config.evaluationTimeoutMs,
@@ -66,16 +77,28 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
       if (outcome.status === 'loaded') {
         metrics.policyRevision = outcome.revision;
         metrics.policyLoadedAtMs = Date.now();
+        approverPolicy.invalidate();
       }
     },
   });
   log(`policy: loading ${describeSource(source)}`);
   const initialLoad = await engine.reload();
+  const startedAtMs = Date.now();
 
   const sessions = new Sessions(MAX_SESSIONS);
   metrics.openSessions = () => sessions.size;
+  const approvals = new ApprovalService({
+    store: options.store,
+    approverPolicy,
+    ...(options.approvals?.webhook ? { notifier: new ApprovalWebhook({ ...options.approvals.webhook, log }) } : {}),
+    // Sessions live in memory: a request asked in a session this decider does not hold, before it started, was
+    // asked of a previous run, and that session ended with it.
+    sessionEnded: (sessionId, askedAt) => sessions.get(sessionId) === undefined && Date.parse(askedAt) < startedAtMs,
+  });
+  const shutdown = new AbortController();
   const service = new DecisionService({
     store: options.store,
+    approvals,
     engine,
     sessions,
     metrics,
@@ -91,7 +114,7 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
   });
   server.addService(
     deciderService(),
-    deciderHandlers({ service, maxOperationBytes: config.maxOperationBytes, log, onRequestError: (code) => metrics.requestError(code) }),
+    deciderHandlers({ service, approvals, shutdown: shutdown.signal, maxOperationBytes: config.maxOperationBytes, log, onRequestError: (code) => metrics.requestError(code) }),
   );
   server.addService(healthService(), healthHandlers({ deciderServing: () => engine.current !== undefined }));
   const grpcAddress = await bind(server, config.listen);
@@ -109,6 +132,10 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
     : undefined;
   const sweeper = setInterval(() => sessions.sweepExpired(EXPIRED_SESSION_GRACE_MS), SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const expiry = setInterval(() => {
+    approvals.expireDue().catch((e: unknown) => log(`approvals: cannot record expired requests: ${(e as Error)?.message ?? String(e)}`));
+  }, APPROVAL_EXPIRY_INTERVAL_MS);
+  expiry.unref();
 
   return {
     grpcAddress,
@@ -118,6 +145,8 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
     initialLoad,
     async stop() {
       clearInterval(sweeper);
+      clearInterval(expiry);
+      shutdown.abort();
       watcher?.close();
       // Long-lived DecideStreams never end by themselves: give in-flight decisions a moment, then cut them.
       const forced = setTimeout(() => server.forceShutdown(), SHUTDOWN_GRACE_MS);

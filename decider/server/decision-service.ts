@@ -1,6 +1,9 @@
 // The decision flow, independent of gRPC: open a session with a verified credential, then decide operations in
 // it. Every path that does not end in a committed audit record of a policy verdict ends in a deny or a refusal.
 import { status } from '@grpc/grpc-js';
+import type { ApprovalService } from '../approvals/approvals.js';
+import { decideWithApprovals } from '../approvals/gate.js';
+import type { Approval, InputApproval, OperationContext } from '../approvals/types.js';
 import type { JsonValue, Revocation, Store } from '../store/index.js';
 import type { ResourceConfig } from '../config.js';
 import { denyBecause, type Decision } from '../engine/decision.js';
@@ -21,6 +24,8 @@ export interface DecisionServiceOptions {
   readonly sessions: Sessions;
   readonly metrics: DeciderMetrics;
   readonly verifyCredential: VerifyCredential;
+  /** Holds, reuses and consumes just-in-time approvals around each decision (decider/approvals). */
+  readonly approvals: ApprovalService;
   readonly resources: readonly ResourceConfig[];
   readonly sessionTtlSeconds: number;
   readonly log: (line: string) => void;
@@ -32,6 +37,10 @@ export interface Answer {
   readonly revision: string;
   /** The committed audit record's seq; 0 when the record could not be written (and the answer is deny). */
   readonly auditSeq: number;
+  /** require_approval: the pending request to watch; an allow after approval: the approval it used. */
+  readonly approvalId?: string;
+  /** require_approval: that request as it stands. */
+  readonly approval?: Approval;
 }
 
 export class DecisionService {
@@ -98,23 +107,44 @@ export class DecisionService {
     const started = process.hrtime.bigint();
     const session = this.session(request.sessionId);
     checkOperationKind(request.operation, session.resource.kind);
-    const { decision, revision } = this.evaluate(session, request, this.clock());
+    const { decision, revision, approvalId, approval } = await this.evaluate(session, request, this.clock());
     const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
-    const audited = await this.audit(session, request, decision, revision, latencyUs);
+    const audited = await this.audit(session, request, decision, revision, latencyUs, approvalId);
     this.options.metrics.decided(audited.decision.verdict, Number(process.hrtime.bigint() - started) / 1e9);
-    return { decision: audited.decision, revision, auditSeq: audited.auditSeq };
+    // A held operation whose record failed to commit is answered deny, with no request to watch.
+    const held = audited.decision.verdict === 'require_approval' && approval !== undefined;
+    return {
+      decision: audited.decision,
+      revision,
+      auditSeq: audited.auditSeq,
+      ...(approvalId === undefined ? {} : { approvalId }),
+      ...(held ? { approval } : {}),
+    };
   }
 
-  private evaluate(session: Session, request: ValidDecide, now: Date): { decision: Decision; revision: string } {
+  private async evaluate(session: Session, request: ValidDecide, now: Date): Promise<Evaluated> {
     if (now.getTime() >= session.expiresAtMs) {
       const revision = this.options.engine.current?.revision ?? '';
       return { decision: denyBecause(`the session's credential expired at ${new Date(session.expiresAtMs).toISOString()}: open a new session with a fresh token`), revision };
     }
-    return this.options.engine.decide(buildInput(session, request.operation, now));
+    let revision = '';
+    try {
+      const gated = await decideWithApprovals(this.options.approvals, operationContext(session, request), (inputApproval) => {
+        const answer = this.options.engine.decide(buildInput(session, request.operation, now, inputApproval));
+        revision = answer.revision;
+        return answer.decision;
+      });
+      const approvalId = gated.approvalId ?? gated.inputApproval?.id;
+      return { decision: gated.decision, revision, ...(approvalId === undefined ? {} : { approvalId }), ...(gated.request ? { approval: gated.request } : {}) };
+    } catch (e) {
+      // The approvals store failing must not let a held operation through, nor take the decider down.
+      this.options.log(`approvals: cannot hold or look up an approval (${(e as Error)?.message ?? String(e)}); answering deny`);
+      return { decision: denyBecause('the approval for this operation could not be recorded or read, so it is denied; try again'), revision };
+    }
   }
 
   /** Writes the record; answers what was recorded: the decision, a deny for a revoked task, or a deny on failure. */
-  private async audit(session: Session, request: ValidDecide, decision: Decision, revision: string, latencyUs: number): Promise<{ decision: Decision; auditSeq: number }> {
+  private async audit(session: Session, request: ValidDecide, decision: Decision, revision: string, latencyUs: number, approvalId: string | undefined): Promise<{ decision: Decision; auditSeq: number }> {
     const operation = request.operation;
     const task = session.task;
     try {
@@ -132,7 +162,7 @@ export class DecisionService {
         verdict: decision.verdict,
         reasons: decision.reasons,
         masks: decision.mask as unknown as JsonValue[],
-        approvalId: request.approvalId === '' ? undefined : request.approvalId,
+        approvalId,
         policyRevision: revision === '' ? undefined : revision,
         latencyUs,
       }, (revocation) => revokedReasonOf(task!, revocation)); // called only for a task id, so only with a task
@@ -149,7 +179,8 @@ export class DecisionService {
     return denyBecause('the decision could not be written to the audit log, so it is denied; check the decider\'s data directory');
   }
 
-  private async verify(credential: string): Promise<VerifiedCredential> {
+  /** Verifies a client's or an approver's credential; throws Refusal (UNAUTHENTICATED, or UNAVAILABLE to retry). */
+  async verify(credential: string): Promise<VerifiedCredential> {
     try {
       return await this.options.verifyCredential(credential);
     } catch (e) {
@@ -188,8 +219,8 @@ function revokedReasonOf(task: TaskDocument, revocation: Revocation | null): str
   return `task ${task.name} (${task.id}) was revoked${detail}: ask for a new task token with \`taskgate task issue\``;
 }
 
-/** input, exactly as docs/policy-contract.md defines it. `approval` is left out until approvals exist. */
-export function buildInput(session: Session, operation: Record<string, unknown>, now: Date): Record<string, unknown> {
+/** input, exactly as docs/policy-contract.md defines it; `approval` only when one matches this very operation. */
+export function buildInput(session: Session, operation: Record<string, unknown>, now: Date, approval?: InputApproval): Record<string, unknown> {
   const input: Record<string, unknown> = {
     identity: session.identity,
     resource: session.resource,
@@ -198,5 +229,26 @@ export function buildInput(session: Session, operation: Record<string, unknown>,
     now: now.toISOString(),
   };
   if (session.task !== undefined) input.task = session.task;
+  if (approval !== undefined) input.approval = approval;
   return input;
+}
+
+/** What an approval is bound to: the session, who asks for which task, the resource, the operation and its values. */
+function operationContext(session: Session, request: ValidDecide): OperationContext {
+  return {
+    sessionId: session.id,
+    identity: session.identity,
+    ...(session.task === undefined ? {} : { task: { id: session.task.id, name: session.task.name } }),
+    resource: session.resource.name,
+    operation: request.operation as JsonValue,
+    parameters: request.parameters,
+    ...(request.approvalId === '' ? {} : { approvalId: request.approvalId }),
+  };
+}
+
+interface Evaluated {
+  readonly decision: Decision;
+  readonly revision: string;
+  readonly approvalId?: string;
+  readonly approval?: Approval;
 }

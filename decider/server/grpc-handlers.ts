@@ -2,6 +2,9 @@
 // report refusals as gRPC statuses with the reason code in the `taskgate-reason` trailer; DecideStream reports
 // them per request (error_code) and keeps the stream open.
 import { Metadata, status, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ApprovalService } from '../approvals/approvals.js';
+import { approvalDocument } from '../approvals/document.js';
+import { approvalHandlers } from './approval-handlers.js';
 import type { Answer, DecisionService } from './decision-service.js';
 import type { CloseSessionRequest, DecideRequest, DecisionMessage, OpenSessionRequest, OpenSessionResponse } from './proto.js';
 import { Refusal } from './refusal.js';
@@ -14,6 +17,9 @@ export const MAX_IN_FLIGHT_PER_STREAM = 256;
 
 export interface HandlerOptions {
   readonly service: DecisionService;
+  readonly approvals: ApprovalService;
+  /** Aborted when the decider stops, so that approval watches end at once instead of holding up the shutdown. */
+  readonly shutdown: AbortSignal;
   readonly maxOperationBytes: number;
   readonly log: (line: string) => void;
   readonly onRequestError: (code: string) => void;
@@ -60,6 +66,8 @@ export function deciderHandlers(options: HandlerOptions): UntypedServiceImplemen
     DecideStream(call: ServerDuplexStream<DecideRequest, DecisionMessage>) {
       handleStream(call, options, refusalOf);
     },
+
+    ...approvalHandlers({ approvals: options.approvals, service, shutdown: options.shutdown, log: options.log, fail, refusalOf }),
 
     CloseSession(call: ServerUnaryCall<CloseSessionRequest, object>, callback: sendUnaryData<object>) {
       (async () => {
@@ -153,12 +161,19 @@ export function decisionMessage(requestId: string, answer: Answer): DecisionMess
     verdict: decision.verdict,
     reasons: [...decision.reasons],
     masks_json: decision.mask.length > 0 ? JSON.stringify(decision.mask) : '',
-    approval_json: decision.approval !== undefined ? JSON.stringify(decision.approval) : '',
+    approval_json: approvalJsonOf(answer),
     audit_seq: String(answer.auditSeq),
     policy_revision: answer.revision,
     error_code: '',
     error_message: '',
+    approval_id: answer.approvalId ?? '',
   };
+}
+
+/** A held operation's pending request (the document ApprovalReply carries); otherwise decision.approval. */
+function approvalJsonOf(answer: Answer): string {
+  if (answer.approval !== undefined) return JSON.stringify(approvalDocument(answer.approval));
+  return answer.decision.approval !== undefined ? JSON.stringify(answer.decision.approval) : '';
 }
 
 /** A request that was not decided: no verdict, which the shim must treat as deny. */
@@ -173,5 +188,6 @@ export function errorMessage(requestId: string, refusal: Refusal): DecisionMessa
     policy_revision: '',
     error_code: refusal.code,
     error_message: refusal.message,
+    approval_id: '',
   };
 }

@@ -4,6 +4,8 @@
 import { dirname } from 'node:path';
 import type { TaskgateConfig } from '../config.js';
 import { createCredentialVerifier, loadOrCreateSigningKey, validateIdentityConfig } from '../identity/index.js';
+import { ApprovalsConfigError, validateApprovalsConfig, type ApprovalsSettings } from '../approvals/config.js';
+import { ConfigError } from '../config.js';
 import { openStore, type Store } from '../store/index.js';
 import { startDecider, type RunningDecider } from './decider.js';
 
@@ -17,6 +19,7 @@ export interface LaunchedDecider {
 export async function launchDecider(config: TaskgateConfig, log: (line: string) => void): Promise<LaunchedDecider> {
   const baseDir = config.origin === 'defaults' ? process.cwd() : dirname(config.origin);
   const settings = validateIdentityConfig(config.identity, { baseDir });
+  const approvals = approvalsSettingsOf(config, baseDir);
   const { dataDir } = config.decider;
   const store = await openStore({ dataDir });
   try {
@@ -28,6 +31,7 @@ export async function launchDecider(config: TaskgateConfig, log: (line: string) 
       resources: config.resources,
       store,
       verifyCredential: (token) => verifier.verifyCredential(token),
+      approvals,
       log,
     });
     return {
@@ -40,6 +44,16 @@ export async function launchDecider(config: TaskgateConfig, log: (line: string) 
     };
   } catch (e) {
     await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The `approvals` section, checked before anything starts; its mistakes are the configuration file's. */
+function approvalsSettingsOf(config: TaskgateConfig, baseDir: string): ApprovalsSettings {
+  try {
+    return validateApprovalsConfig(config.approvals, { baseDir });
+  } catch (e) {
+    if (e instanceof ApprovalsConfigError) throw new ConfigError(`${config.origin}: ${e.message}`);
     throw e;
   }
 }

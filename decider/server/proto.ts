@@ -65,6 +65,7 @@ export interface DecideRequest {
   session_id: string;
   operation_json: string;
   approval_id: string;
+  parameters_json: string;
 }
 
 export interface DecisionMessage {
@@ -77,11 +78,42 @@ export interface DecisionMessage {
   policy_revision: string;
   error_code: string;
   error_message: string;
+  approval_id: string;
 }
 
 export interface CloseSessionRequest {
   session_id: string;
   summary_json: string;
+}
+
+export interface ListApprovalsRequest {
+  pending_only: boolean;
+}
+
+export interface ListApprovalsResponse {
+  approvals: ApprovalReply[];
+}
+
+export interface VoteRequest {
+  approval_id: string;
+  credential: string;
+  reason: string;
+}
+
+export interface WatchApprovalRequest {
+  approval_id: string;
+  session_id: string;
+}
+
+export interface ApprovalReply {
+  approval_id: string;
+  status: string;
+  approved_by: string[];
+  denied_by: string;
+  usable_until: string;
+  approval_json: string;
+  error_code: string;
+  error_message: string;
 }
 
 export const DECIDER_SERVICE_NAME = 'taskgate.v1.Decider';

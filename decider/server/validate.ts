@@ -1,7 +1,8 @@
 // Request validation: everything a shim sends is checked for type, size and shape before it reaches the identity
 // verifier, the session table or the policy.
 import { RESOURCE_KINDS, type ResourceKind } from '../config.js';
-import type { CloseSessionRequest, DecideRequest, OpenSessionRequest } from './proto.js';
+import type { JsonValue } from '../store/index.js';
+import type { CloseSessionRequest, DecideRequest, OpenSessionRequest, VoteRequest, WatchApprovalRequest } from './proto.js';
 import { invalid } from './refusal.js';
 
 const MAX_CREDENTIAL_BYTES = 16 * 1024;
@@ -9,6 +10,8 @@ const MAX_NAME_LENGTH = 256;
 const MAX_SUMMARY_BYTES = 1024 * 1024;
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const SESSION_ID = /^ses_[A-Za-z0-9_-]{1,64}$/;
+const APPROVAL_ID = /^apr_[0-9A-Z]{26}$/;
+const MAX_REASON_BYTES = 1024;
 
 export interface ValidOpenSession {
   readonly credential: string;
@@ -38,6 +41,8 @@ export interface ValidDecide {
   readonly sessionId: string;
   readonly operation: Record<string, unknown>;
   readonly approvalId: string;
+  /** The values bound to the statement's placeholders (parameters_json); empty when none. */
+  readonly parameters: readonly JsonValue[];
 }
 
 /** Checks the request's fields; the operation must be a JSON object of at most maxOperationBytes. */
@@ -64,7 +69,22 @@ export function validDecide(request: DecideRequest, maxOperationBytes: number): 
     sessionId,
     operation: operation as Record<string, unknown>,
     approvalId: text(request.approval_id, 'approval_id', MAX_NAME_LENGTH),
+    parameters: parametersOf(request.parameters_json, maxOperationBytes),
   };
+}
+
+/** parameters_json: empty, or a JSON array of at most maxBytes; it binds an approval to the exact values. */
+function parametersOf(value: unknown, maxBytes: number): JsonValue[] {
+  const json = text(value, 'parameters_json', maxBytes);
+  if (json === '') return [];
+  let parameters: unknown;
+  try {
+    parameters = JSON.parse(json);
+  } catch (e) {
+    throw invalid('invalid_operation', `parameters_json is not JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(parameters)) throw invalid('invalid_operation', 'parameters_json must be a JSON array of the bound values');
+  return parameters as JsonValue[];
 }
 
 export function validClose(request: CloseSessionRequest): { sessionId: string; summary?: unknown } {
@@ -76,6 +96,34 @@ export function validClose(request: CloseSessionRequest): { sessionId: string; s
   } catch (e) {
     throw invalid('invalid_request', `summary_json is not JSON: ${(e as Error).message}`);
   }
+}
+
+export interface ValidVote {
+  readonly approvalId: string;
+  readonly credential: string;
+  readonly reason?: string;
+}
+
+export function validVote(request: VoteRequest): ValidVote {
+  const approvalId = approvalIdOf(request.approval_id);
+  const credential = text(request.credential, 'credential', MAX_CREDENTIAL_BYTES);
+  if (credential === '') throw invalid('invalid_request', "credential is empty: pass the approver's own token");
+  const reason = text(request.reason, 'reason', MAX_REASON_BYTES);
+  // Control characters would let a reason forge lines in tables and logs.
+  if (/[\u0000-\u001f\u007f]/.test(reason)) throw invalid('invalid_request', 'reason must be one line of text');
+  return { approvalId, credential, ...(reason === '' ? {} : { reason }) };
+}
+
+export function validWatch(request: WatchApprovalRequest): { approvalId: string; sessionId?: string } {
+  const approvalId = approvalIdOf(request.approval_id);
+  const sessionId = text(request.session_id, 'session_id', MAX_NAME_LENGTH);
+  return sessionId === '' ? { approvalId } : { approvalId, sessionId: sessionIdOf(sessionId) };
+}
+
+function approvalIdOf(value: unknown): string {
+  const id = text(value, 'approval_id', MAX_NAME_LENGTH);
+  if (!APPROVAL_ID.test(id)) throw invalid('invalid_request', `approval_id ${JSON.stringify(id)} is not an approval id (apr_...)`);
+  return id;
 }
 
 /** The operation must describe the session's kind of resource (input.resource.kind == input.operation.kind). */

@@ -18,6 +18,7 @@ const APPROVAL_ACTIONS: ReadonlySet<string> = new Set([
   'expired',
   'withdrawn',
   'used',
+  'refused',
 ]);
 
 /** An entry with no values at all: kinds fill in what they have. */

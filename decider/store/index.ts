@@ -69,8 +69,11 @@ export interface DecisionEntry {
   readonly latencyUs: number;
 }
 
-/** `withdrawn`: the client that asked went away before the request was decided. */
-export type ApprovalAction = 'requested' | 'approved' | 'denied' | 'expired' | 'withdrawn' | 'used';
+/**
+ * `withdrawn`: the client that asked went away before the request was decided. `refused`: a vote that was not
+ * counted (self-approval, an approver the policy does not allow, a request already final); audited, never an event.
+ */
+export type ApprovalAction = 'requested' | 'approved' | 'denied' | 'expired' | 'withdrawn' | 'used' | 'refused';
 
 /** Something that happened to a just-in-time approval. */
 export interface ApprovalEntry {
@@ -266,7 +269,7 @@ export interface NewApproval {
 }
 
 /** Everything that can happen to a request after it is made. */
-export type ApprovalEventAction = Exclude<ApprovalAction, 'requested'>;
+export type ApprovalEventAction = Exclude<ApprovalAction, 'requested' | 'refused'>;
 
 export interface NewApprovalEvent {
   readonly action: ApprovalEventAction;
