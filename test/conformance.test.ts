@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConformanceCase } from '../rego/conformance/cases.js';
 import { expectationOf, mismatch, sameBindings } from '../rego/conformance/compare.js';
 import { findExclusion, parseExclusions } from '../rego/conformance/exclusions.js';
+import { breachedFloors, parseFloors } from '../rego/conformance/floors.js';
 import { parseInputTerm, queryModule, queryVariables, wholeDataVariable } from '../rego/conformance/query.js';
 import { CasePool } from '../rego/conformance/pool.js';
 import { parseArgs } from '../rego/conformance/run.js';
@@ -20,8 +21,9 @@ describe('result comparison', () => {
     expect(sameBindings([], [])).toBe(true);
   });
   it('derives what a case expects', () => {
-    expect(expectationOf(makeCase({ wantResult: [{ x: 1 }] }))).toEqual({ kind: 'result', bindings: [{ x: 1 }] });
-    expect(expectationOf(makeCase({ wantResult: [{ x: 1 }], strictError: true }))).toEqual({ kind: 'result', bindings: [{ x: 1 }] });
+    expect(expectationOf(makeCase({ wantResult: [{ x: 1 }] }))).toEqual({ kind: 'result', bindings: [{ x: 1 }], sortArrays: false });
+    expect(expectationOf(makeCase({ wantResult: [{ x: 1 }], strictError: true }))).toEqual({ kind: 'result', bindings: [{ x: 1 }], sortArrays: false });
+    expect(expectationOf(makeCase({ wantResult: [{ x: 1 }], sortBindings: true }))).toEqual({ kind: 'result', bindings: [{ x: 1 }], sortArrays: true });
     expect(expectationOf(makeCase({ wantErrorCode: 'eval_conflict_error', wantError: 'conflict' })).kind).toBe('conflict');
     expect(expectationOf(makeCase({ wantErrorCode: 'eval_builtin_error', strictError: true })).kind).toBe('undefined');
     expect(expectationOf(makeCase({ wantErrorCode: 'eval_type_error' })).kind).toBe('undefined_or_eval_error');
@@ -30,9 +32,9 @@ describe('result comparison', () => {
   it('judges outcomes against expectations', () => {
     const result = (bindings: unknown[]) => ({ kind: 'result' as const, bindings });
     const evalError = (code: string) => ({ kind: 'eval_error' as const, code, message: 'm' });
-    expect(mismatch({ kind: 'result', bindings: [{ x: 1 }] }, result([{ x: 1 }]))).toBeUndefined();
-    expect(mismatch({ kind: 'result', bindings: [{ x: 1 }] }, result([{ x: 2 }]))).toBe('result differs');
-    expect(mismatch({ kind: 'result', bindings: [] }, evalError('eval_internal_error'))).toMatch(/expected a result/);
+    expect(mismatch({ kind: 'result', bindings: [{ x: 1 }], sortArrays: false }, result([{ x: 1 }]))).toBeUndefined();
+    expect(mismatch({ kind: 'result', bindings: [{ x: 1 }], sortArrays: false }, result([{ x: 2 }]))).toBe('result differs');
+    expect(mismatch({ kind: 'result', bindings: [], sortArrays: false }, evalError('eval_internal_error'))).toMatch(/expected a result/);
     expect(mismatch({ kind: 'conflict' }, evalError('eval_conflict_error'))).toBeUndefined();
     expect(mismatch({ kind: 'conflict' }, result([]))).toMatch(/expected a conflict/);
     expect(mismatch({ kind: 'undefined' }, result([]))).toBeUndefined();
@@ -43,6 +45,27 @@ describe('result comparison', () => {
     expect(mismatch({ kind: 'compile_error', code: 'rego_type_error', message: 'arity' }, compileError)).toBeUndefined();
     expect(mismatch({ kind: 'compile_error', code: 'rego_type_error', message: 'unsafe' }, compileError)).toMatch(/message containing/);
     expect(mismatch({ kind: 'compile_error', code: 'rego_parse_error' }, compileError)).toMatch(/expected rego_parse_error/);
+  });
+});
+
+describe('result comparison as OPA judges its WASM target', () => {
+  const result = (bindings: unknown[]) => ({ kind: 'result' as const, bindings });
+  it('checks want_result first when a case also names the error strict mode would raise', () => {
+    const c = makeCase({ wantResult: [{ x: { b: { c: {} } } }], wantErrorCode: 'eval_builtin_error', wantError: 'divide by zero', strictError: true });
+    expect(mismatch(expectationOf(c), result([{ x: { b: { c: {} } } }]))).toBeUndefined();
+    expect(mismatch(expectationOf(c), result([]))).toBe('result differs');
+  });
+  it('with sort_bindings, sorts each bound array of the outcome in OPA order before comparing', () => {
+    const sorted = (bindings: unknown[]) => expectationOf(makeCase({ wantResult: bindings as Array<Record<string, unknown>>, sortBindings: true }));
+    // walk(x, [_, v]) yields the inner values first; a set of falsy values lists {} before set() (an array in JSON).
+    expect(mismatch(sorted([{ x: [1, 2, 3, 4, [1, 2, 3, 4]] }]), result([{ x: [[1, 2, 3, 4], 1, 2, 3, 4] }]))).toBeUndefined();
+    expect(mismatch(sorted([{ x: [null, 0, '', [], [], {}] }]), result([{ x: [null, 0, '', [], {}, []] }]))).toBeUndefined();
+    expect(mismatch(sorted([{ x: [[{ b: ['a'] }], [{ b: ['a', 'c'] }]] }]), result([{ x: [[{ b: ['a', 'c'] }], [{ b: ['a'] }]] }]))).toBeUndefined();
+    expect(mismatch(sorted([{ x: [1, 2] }]), result([{ x: [2, 3] }]))).toBe('result differs');
+  });
+  it('without sort_bindings, array order counts', () => {
+    const unsorted = expectationOf(makeCase({ wantResult: [{ x: [1, 2] }] }));
+    expect(mismatch(unsorted, result([{ x: [2, 1] }]))).toBe('result differs');
   });
 });
 
@@ -68,6 +91,42 @@ describe('exclusions', () => {
     expect(findExclusion(makeCase({ suite: 'time', note: 'time/time caching 2' }), exclusions)).toBeUndefined();
     expect(findExclusion(makeCase({ suite: 'array', note: 'array/flatten empty' }), exclusions)?.reason).toBe('array.flatten is missing');
     expect(findExclusion(makeCase({ suite: 'sprintf', note: 'sprintf/x' }), exclusions)).toBeUndefined();
+  });
+});
+
+describe('per-suite floors', () => {
+  const doc = [
+    '| excluded | reason |',
+    '| --- | --- |',
+    '| `graphql` | not in the catalog |',
+    '',
+    '| suite with a floor | passing at least |',
+    '| --- | --- |',
+    '| `refheads` | 34 |',
+    '| `every` | 28 |',
+    '| `sets` | 4 |',
+  ].join('\n');
+  const floors = parseFloors(doc);
+  const passing = (suite: string, n: number) => Array.from({ length: n }, (_, i) => ({ suite, note: `${suite}/${i}`, status: 'passed' as const }));
+  const summary = summarize([...passing('refheads', 33), ...passing('every', 30), { suite: 'sets', note: 'sets/0', status: 'failed' }]);
+
+  it('reads only the floors table', () => {
+    expect(floors).toEqual([
+      { suite: 'refheads', minPassed: 34 },
+      { suite: 'every', minPassed: 28 },
+      { suite: 'sets', minPassed: 4 },
+    ]);
+    expect(() => parseFloors('| suite with a floor | passing at least |\n| --- | --- |\n| `every` | most |')).toThrow(/floor of suite every is not a whole number/);
+  });
+  it('reports a selected suite below its floor, and a selected suite with no cases as passing none', () => {
+    expect(breachedFloors(summary, floors, [])).toEqual([
+      { suite: 'refheads', minPassed: 34, passed: 33 },
+      { suite: 'sets', minPassed: 4, passed: 0 },
+    ]);
+  });
+  it('holds only the suites a run selected to their floors', () => {
+    expect(breachedFloors(summary, floors, ['every'])).toEqual([]);
+    expect(breachedFloors(summary, floors, ['every', 'refheads'])).toEqual([{ suite: 'refheads', minPassed: 34, passed: 33 }]);
   });
 });
 

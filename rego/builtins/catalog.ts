@@ -95,3 +95,22 @@ export const BUILTINS: ReadonlyMap<string, BuiltinSpec> = parseTable(TABLE);
 export function nativeExportName(builtin: string): string {
   return `opa_builtin_${builtin.replace(/\./g, '_')}`;
 }
+
+/**
+ * The builtins OPA's own WASM runtime implements. A module built by `opa build -t wasm` imports every other
+ * builtin it calls from the host, so rego/builtins/host/ must serve all the rest, even those our runtime also has
+ * natively (their host versions are what OPA-built bundles call).
+ */
+export const OPA_RUNTIME_NATIVE: ReadonlySet<string> = new Set(
+  `plus minus mul div rem abs round ceil floor array.concat array.slice set_diff and or intersection union
+   is_number is_string is_boolean is_array is_set is_object is_null type_name
+   bits.or bits.and bits.negate bits.xor bits.lsh bits.rsh count sum product max min sort all any
+   base64.is_valid base64.decode base64.encode base64url.encode base64url.decode
+   net.cidr_contains net.cidr_overlap net.cidr_intersects equal gt gte lt lte neq glob.match
+   json.marshal json.unmarshal object.filter object.get object.remove object.union
+   concat format_int indexof substring lower upper contains startswith endswith split replace strings.replace_n
+   trim trim_left trim_prefix trim_right trim_suffix trim_space numbers.range to_number walk graph.reachable
+   regex.is_valid regex.match re_match regex.find_all_string_submatch_n json.remove json.filter`
+    .split(/\s+/)
+    .filter(Boolean),
+);

@@ -1,11 +1,13 @@
-// What a case expects and whether an outcome meets it. OPA's notes on its own WASM runs apply (suite README):
-// expected errors are checked only for conflicts; `strict_error` cases must give an empty result, because
-// builtin errors are undefined outside strict mode.
+// What a case expects and whether an outcome meets it, judged as OPA's harness for its own WASM target judges
+// it (suite README): `want_result` is checked first when a case gives it; expected errors are checked only for
+// conflicts; `strict_error` cases must give an empty result, because builtin errors are undefined outside strict
+// mode; `sort_bindings` sorts each array bound in the outcome (after sets became arrays) before comparing.
 
+import { compareValues } from '../builtins/host/order.js';
 import type { ConformanceCase } from './cases.js';
 
 export type Expectation =
-  | { kind: 'result'; bindings: Array<Record<string, unknown>> }
+  | { kind: 'result'; bindings: Array<Record<string, unknown>>; sortArrays: boolean }
   | { kind: 'conflict'; message?: string }
   | { kind: 'compile_error'; code: string; message?: string }
   | { kind: 'undefined' }
@@ -18,13 +20,15 @@ export type Outcome =
   | { kind: 'eval_error'; code: string; message: string };
 
 export function expectationOf(c: ConformanceCase): Expectation {
+  // One case gives both a result and the error strict mode would raise; OPA's WASM harness checks the result.
+  if (c.wantResult !== undefined) return { kind: 'result', bindings: c.wantResult, sortArrays: c.sortBindings };
   const code = c.wantErrorCode;
   if (code === 'eval_conflict_error') return { kind: 'conflict', message: c.wantError };
   if (code?.startsWith('rego_')) return { kind: 'compile_error', code, message: c.wantError };
   if (code !== undefined || c.wantError !== undefined) {
     return c.strictError ? { kind: 'undefined' } : { kind: 'undefined_or_eval_error' };
   }
-  return { kind: 'result', bindings: c.wantResult ?? [] };
+  return { kind: 'result', bindings: [], sortArrays: c.sortBindings };
 }
 
 /** JSON with object keys sorted, so equal Rego values give equal text. */
@@ -49,12 +53,28 @@ export function sameBindings(actual: readonly unknown[], expected: readonly unkn
   return a.every((x, i) => x === e[i]);
 }
 
+/**
+ * `sort_bindings` in OPA's harness: every binding whose value is an array is sorted in OPA's order of JSON
+ * values, so a set's elements (which became an array, sorted as Rego sorts sets) or a relation's results compare
+ * whatever order they came out in. Only the outcome is sorted; the case lists its values already in that order.
+ */
+export function sortBoundArrays(bindings: readonly unknown[]): unknown[] {
+  return bindings.map((b) => {
+    if (typeof b !== 'object' || b === null || Array.isArray(b)) return b;
+    const sorted: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(b)) sorted[name] = Array.isArray(value) ? [...value].sort(compareValues) : value;
+    return sorted;
+  });
+}
+
 /** Undefined when the outcome meets the expectation, otherwise why not. */
 export function mismatch(expected: Expectation, actual: Outcome): string | undefined {
   switch (expected.kind) {
-    case 'result':
+    case 'result': {
       if (actual.kind !== 'result') return `expected a result, got ${actual.kind}: ${actual.message}`;
-      return sameBindings(actual.bindings, expected.bindings) ? undefined : 'result differs';
+      const bindings = expected.sortArrays ? sortBoundArrays(actual.bindings) : actual.bindings;
+      return sameBindings(bindings, expected.bindings) ? undefined : 'result differs';
+    }
     case 'conflict':
       if (actual.kind === 'eval_error' && actual.code === 'eval_conflict_error') return undefined;
       return `expected a conflict error, got ${describe(actual)}`;

@@ -354,20 +354,29 @@ export class BodyPlanner {
   }
 
   /**
-   * `$"a {x} b"` is sprintf("a %v b", [x]) (which prints values as Rego does), except that an undefined embedded
-   * value prints as `<undefined>` instead of making the string undefined.
+   * `$"a {x} b"` joins its text with each embedded value printed as OPA prints it, by the runtime's native
+   * internal.template_value (a string as is, any other value as Rego text, sets included, which a host builtin
+   * could not see through the SDK's JSON); an undefined embedded value prints as `<undefined>` instead of making
+   * the string undefined.
    */
   private template(term: TemplateStringTerm): Local {
-    const format = term.parts.map((p) => p.replace(/%/g, '%%')).join('%v');
-    const values = this.fb.local();
-    this.fb.emit({ op: 'makeArray', capacity: term.terms.length, target: values });
-    for (const t of term.terms) {
+    const pieces = this.fb.local();
+    this.fb.emit({ op: 'makeArray', capacity: term.parts.length + term.terms.length, target: pieces });
+    term.parts.forEach((part, i) => {
+      this.fb.emit({ op: 'arrayAppend', array: pieces, value: this.constLocal(stringConst(part)) });
+      if (i >= term.terms.length) return;
       const shown = this.constLocal(stringConst('<undefined>'));
-      this.fb.block(() => this.nestedVars(() => this.fb.emit({ op: 'assign', source: this.evalTerm(t), target: shown })));
-      this.fb.emit({ op: 'arrayAppend', array: values, value: shown });
-    }
+      this.fb.block(() =>
+        this.nestedVars(() => {
+          const printed = this.fb.local();
+          this.fb.emit({ op: 'callBuiltin', name: 'internal.template_value', args: [this.evalTerm(term.terms[i])], target: printed });
+          this.fb.emit({ op: 'assign', source: printed, target: shown });
+        }),
+      );
+      this.fb.emit({ op: 'arrayAppend', array: pieces, value: shown });
+    });
     const target = this.fb.local();
-    this.fb.emit({ op: 'callBuiltin', name: 'sprintf', args: [this.constLocal(stringConst(format)), values], target });
+    this.fb.emit({ op: 'callBuiltin', name: 'concat', args: [this.constLocal(stringConst('')), pieces], target });
     return target;
   }
 

@@ -1,5 +1,6 @@
 // time.* builtins. Instants are nanoseconds since the Unix epoch (Go int64); zones are IANA names.
-// time.parse_rfc3339_ns is native (rego/runtime/builtins/time.ts).
+// time.parse_rfc3339_ns is also native (rego/runtime/builtins/time.ts): this one serves modules built by
+// `opa build`, whose runtime imports it from the host.
 
 import { BuiltinError, exactInteger, int, str } from './args.js';
 import { parseDuration } from './duration.js';
@@ -38,6 +39,10 @@ function layoutOf(name: string): string {
 
 function parseNs(layout: unknown, value: unknown): number | ArrayBuffer {
   return exactInteger(parseTime(layoutOf(str(layout, 1)), str(value, 2)));
+}
+
+function parseRfc3339(value: unknown): number | ArrayBuffer {
+  return exactInteger(parseTime(NAMED_LAYOUTS.RFC3339, str(value, 1)));
 }
 
 function parseDurationNs(value: unknown): number | ArrayBuffer {
@@ -117,6 +122,7 @@ function diff(a: unknown, b: unknown): number[] {
 export const timeBuiltins = {
   'time.now_ns': now,
   'time.parse_ns': parseNs,
+  'time.parse_rfc3339_ns': parseRfc3339,
   'time.parse_duration_ns': parseDurationNs,
   'time.format': format,
   'time.date': date,

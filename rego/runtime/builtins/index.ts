@@ -14,6 +14,7 @@ import {
 } from "./objects";
 import { jsonFilter, jsonRemove } from "./jsonpaths";
 import { walk, walkNoPath } from "./walk";
+import { templateValue } from "./template";
 import {
   anyPrefixMatch, anySuffixMatch, concat, contains, endswith, indexof, lower, replace, split, startswith,
   stringsCount, stringsReverse, substring, trim, trimLeft, trimPrefix, trimRight, trimSpace, trimSuffix, upper,
@@ -28,6 +29,7 @@ import {
 } from "./encoding";
 import { globMatch } from "./glob";
 import { cidrContains } from "./cidr";
+import { cidrContainsMatches } from "./cidr_matches";
 import { regexIsValid, regexMatch } from "./regex";
 import { parseRfc3339Ns } from "./time";
 
@@ -89,6 +91,8 @@ export function opa_builtin_json_remove(o: usize, p: usize): usize { return json
 export function opa_builtin_walk(x: usize): usize { return walk(x); }
 /** For the planner: walk(x, [_, v]) iterates this instead, in OPA's order for that case. */
 export function opa_builtin_internal_walk_no_path(x: usize): usize { return walkNoPath(x); }
+/** For the planner: how a template string prints an embedded value (builtins/template.ts). */
+export function opa_builtin_internal_template_value(v: usize): usize { return templateValue(v); }
 
 // strings
 export function opa_builtin_concat(d: usize, xs: usize): usize { return concat(d, xs); }
@@ -115,6 +119,7 @@ export function opa_builtin_strings_any_suffix_match(s: usize, p: usize): usize 
 // matching
 export function opa_builtin_glob_match(p: usize, d: usize, s: usize): usize { return globMatch(p, d, s); }
 export function opa_builtin_net_cidr_contains(c: usize, x: usize): usize { return cidrContains(c, x); }
+export function opa_builtin_net_cidr_contains_matches(c: usize, x: usize): usize { return cidrContainsMatches(c, x); }
 export function opa_builtin_regex_match(p: usize, s: usize): usize { return regexMatch(p, s); }
 export function opa_builtin_re_match(p: usize, s: usize): usize { return regexMatch(p, s); }
 export function opa_builtin_regex_is_valid(p: usize): usize { return regexIsValid(p); }
