@@ -2,11 +2,14 @@
 // concurrency 1, 16 and 64, audit on (durable group commit), against the same policy and input evaluated
 // in-process through the same engine. The ratio is what the service adds: gRPC, sessions, validation, audit.
 // The decider runs in its own process, as in production; client and server share this machine's cores.
+// Two more figures per level make a run on a busy machine readable: the decider's CPU time per decision (all its
+// threads; it changes little with load, unlike rates), and the same client against a gRPC server that answers
+// at once (./grpc-floor.ts), the most grpc-js allows here at that moment.
 //
 // Run: node --import ./test/fixtures/ts-loader/register.mjs bench/decider.ts [seconds-per-level]
 //  or: make bench (runs it from dist/)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +57,8 @@ interface Level {
   p50Ms: number;
   p99Ms: number;
   verdict: string;
+  /** CPU time the server process spent per decision, all threads; undefined where /proc is not there. */
+  serverCpuUs?: number;
 }
 
 const fromSource = import.meta.url.endsWith('.ts');
@@ -63,6 +68,29 @@ function taskgateArgs(args: string[]): string[] {
   return fromSource
     ? ['--import', join(projectRoot, 'test/fixtures/ts-loader/register.mjs'), join(projectRoot, 'test/fixtures/decider/taskgate-from-source.ts'), ...args]
     : [join(projectRoot, 'bin/taskgate.js'), ...args];
+}
+
+function floorArgs(): string[] {
+  const script = fileURLToPath(new URL(`./grpc-floor.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  return fromSource ? ['--import', join(projectRoot, 'test/fixtures/ts-loader/register.mjs'), script] : [script];
+}
+
+async function startFloorProcess(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, floorArgs(), { stdio: ['ignore', 'pipe', 'inherit'], cwd: projectRoot });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`gRPC floor server exited (${code})`)));
+  });
+  return { child, port };
+}
+
+/** User plus system CPU time of a process, in microseconds (Linux /proc; USER_HZ is 100 there). */
+async function cpuMicros(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 function freePort(): Promise<number> {
@@ -104,7 +132,7 @@ async function issueToken(dataDir: string): Promise<string> {
 }
 
 /** `concurrency` requests kept in flight on one stream for `seconds`; latencies in ms. */
-async function measureGrpc(address: string, token: string, concurrency: number, seconds: number): Promise<Level> {
+async function measureGrpc(address: string, token: string, concurrency: number, seconds: number, serverPid?: number): Promise<Level> {
   const client = connectDecider(address);
   const { session_id } = await client.openSession({ credential: token, resource: 'orders-db', kind: 'postgres' });
   const stream = client.stream();
@@ -129,12 +157,15 @@ async function measureGrpc(address: string, token: string, concurrency: number, 
   };
   await run(1000, undefined);
   const samples: number[] = [];
+  const cpuBefore = await cpuMicros(serverPid);
   const perSecond = await run(seconds * 1000, samples);
+  const cpuAfter = await cpuMicros(serverPid);
   stream.end();
   await client.closeSession(session_id);
   client.close();
   samples.sort((a, b) => a - b);
-  return { perSecond, p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), verdict };
+  const serverCpuUs = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / samples.length;
+  return { perSecond, p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), verdict, serverCpuUs };
 }
 
 /** The same decision in-process: the engine the decider uses, the input it would build. */
@@ -183,20 +214,29 @@ export async function main(seconds = 5): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'taskgate-bench-decider-'));
   const dataDir = join(dir, 'var');
   let child: ChildProcess | undefined;
+  let floor: { child: ChildProcess; port: number } | undefined;
   try {
     const token = await issueToken(dataDir);
     const port = await freePort();
     child = await startDeciderProcess(dataDir, port);
+    floor = await startFloorProcess();
     const baseline = { name: 'in-process', value: Math.round(inProcess.perSecond) };
+    const inProcessCpuUs = { name: 'in-process', value: Number((1e6 / inProcess.perSecond).toFixed(1)) };
     for (const concurrency of CONCURRENCIES) {
-      const level = await measureGrpc(`127.0.0.1:${port}`, token, concurrency, seconds);
+      const ceiling = await measureGrpc(`127.0.0.1:${floor.port}`, token, concurrency, seconds);
+      const level = await measureGrpc(`127.0.0.1:${port}`, token, concurrency, seconds, child.pid);
       report(`gRPC decisions/s, concurrency ${concurrency} (${level.verdict})`, level.perSecond, '/s', baseline);
       report(`gRPC p50, concurrency ${concurrency}`, level.p50Ms, 'ms', { name: 'in-process p50', value: Number(inProcess.p50Ms.toFixed(3)) });
       report(`gRPC p99, concurrency ${concurrency}`, level.p99Ms, 'ms', { name: 'target p99', value: TARGET_P99_MS });
+      if (level.serverCpuUs !== undefined) report(`decider CPU per decision, concurrency ${concurrency}`, level.serverCpuUs, 'µs', inProcessCpuUs);
+      report(`gRPC floor (fixed answers) /s, concurrency ${concurrency}`, ceiling.perSecond, '/s', { name: 'target', value: TARGET_PER_SECOND });
     }
   } finally {
-    child?.kill('SIGTERM');
-    if (child) await new Promise((resolve) => child!.once('exit', resolve));
+    for (const process of [child, floor?.child]) {
+      if (process === undefined || process.exitCode !== null) continue;
+      process.kill('SIGTERM');
+      await new Promise((resolve) => process.once('exit', resolve));
+    }
     await rm(dir, { recursive: true, force: true });
   }
 }

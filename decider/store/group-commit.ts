@@ -5,7 +5,7 @@ import { StoreError } from './errors.js';
 import { GENESIS_HASH, HASHED_COLUMNS, hashAuditRow, type HashedRow } from './hash.js';
 import type { AuditHead, AuditReceipt, Revocation } from './index.js';
 import { RevocationLedger, type RevocationRow } from './revocation-ledger.js';
-import type { PreparedStatement, SqliteConnection } from './sqlite.js';
+import type { PreparedStatement, SqlValue, SqliteConnection } from './sqlite.js';
 
 /** What a job sees inside the batch transaction. */
 export interface BatchTransaction {
@@ -242,7 +242,12 @@ class AuditInserter {
   async insert(rows: readonly AuditRow[]): Promise<void> {
     for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
       const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-      const params = chunk.flatMap((row) => [...HASHED_COLUMNS.map((c) => row[c]), row.hash]);
+      // One flat array, filled in place: this runs on the main thread for every record written.
+      const params: SqlValue[] = [];
+      for (const row of chunk) {
+        for (const column of HASHED_COLUMNS) params.push(row[column]);
+        params.push(row.hash);
+      }
       await (await this.statementFor(chunk.length)).run(params);
     }
   }
