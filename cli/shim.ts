@@ -15,7 +15,7 @@ export const SHIM_SUMMARY = 'run a shim in front of a resource (postgres)';
 export const SHIM_USAGE = `Usage: taskgate shim postgres [--config taskgate.yaml [--name NAME]] [--listen ADDR]
                               [--upstream postgres://USER[:PASS]@HOST:PORT/DB] [--resource NAME] [--decider ADDR]
                               [--tls-cert FILE --tls-key FILE] [--hash-key-file FILE | --data-dir DIR]
-                              [--approval-wait DURATION]
+                              [--approval-wait DURATION] [--decision-lease DURATION]
 
 Speaks the Postgres protocol to clients, who log in with their task token (or OIDC token) as the password.
 Every statement is analysed and decided by the decider before it reaches Postgres; the shim logs in to
@@ -34,7 +34,9 @@ Options:
       --hash-key-file FILE the key of the hash mask method, created (mode 0600) when missing; shims that must
                            hash alike share it (default DIR/${HASH_KEY_FILE_NAME})
       --data-dir DIR       where the default hash key lives (default: decider.data_dir of --config, else ${DEFAULT_DATA_DIR}/)
-      --approval-wait D    how long a statement that needs approval is held, e.g. 5m`;
+      --approval-wait D    how long a statement that needs approval is held, e.g. 5m
+      --decision-lease D   how long a session reuses a decision for the same statement shape, and a prepared
+                           statement keeps its decision, before asking the decider again (default 1s; 0s: never)`;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -48,6 +50,7 @@ const OPTIONS = {
   'hash-key-file': { type: 'string' },
   'data-dir': { type: 'string' },
   'approval-wait': { type: 'string' },
+  'decision-lease': { type: 'string' },
 } as const;
 
 export async function shimCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -162,7 +165,16 @@ function configFrom(parsed: Parsed, file: FileSettings | undefined): PostgresShi
     shimId: `postgres@${hostname()}:${listen.port}`,
     hashKeyFile: setting('hash-key-file', 'hashKeyFile', 'hash_key_file')?.value ?? join(dataDir, HASH_KEY_FILE_NAME),
     approvalWaitMs: approvalWaitMs(parsed, section),
+    decisionLeaseMs: decisionLeaseMs(parsed, section),
   };
+}
+
+function decisionLeaseMs(parsed: Parsed, section: ShimSection | undefined): number | undefined {
+  const text = stringOption(parsed, 'decision-lease');
+  if (text === undefined) return section?.decisionLeaseMs;
+  const duration = parseDuration(text);
+  if ('error' in duration) throw new ShimConfigError(`--decision-lease: ${duration.error}`);
+  return duration.seconds * 1000;
 }
 
 function approvalWaitMs(parsed: Parsed, section: ShimSection | undefined): number | undefined {

@@ -289,7 +289,10 @@ export class ClientSession {
     this.decisions = new DecisionChannel(decider, sessionId, reopen);
     const decisions = this.decisions;
     this.leases = new DecisionLeases(
-      (operation, ask) => decisions.decide(operation, ask),
+      (operation, ask) => {
+        this.stats.decisions += operation.statements.length;
+        return decisions.decide(operation, ask);
+      },
       config.decisionLeaseMs ?? DEFAULT_DECISION_LEASE_MS,
       credentialExpiresAt,
     );
@@ -459,7 +462,6 @@ export class ClientSession {
   private async decide(operation: PostgresOperation, ask: Ask): Promise<LeasedDecision> {
     const leased = await this.leases!.decide(operation, ask);
     if (leased.reused) this.stats.decisionsReused += operation.statements.length;
-    else this.stats.decisions += operation.statements.length;
     return leased;
   }
 

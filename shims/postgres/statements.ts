@@ -1,13 +1,19 @@
 // Which prepared statements and portals of a session were allowed, and with what decision: a statement is decided
-// once, at Parse (or SQL PREPARE), and every Bind/Execute of it carries that decision. A name the shim does not
-// know as decided is refused, never passed on.
-import type { StatementDescription } from './analyze/operation.js';
-import type { Decision } from './decisions.js';
+// at Parse (or SQL PREPARE), and every Bind/Execute of it carries that decision until its lease ends; the first Bind
+// after that decides it again. A name the shim does not know as decided is refused, never passed on.
+import type { PostgresOperation, StatementDescription } from './analyze/operation.js';
+import type { Decision, ParameterValue } from './decisions.js';
 
 export interface DecidedStatement {
   readonly decision: Decision;
   /** What the analysis said the statement does: for SQL `EXECUTE name`, which shares the namespace. */
   readonly description: StatementDescription;
+  /** A statement held for approval: the operation to ask about again at Execute, with the portal's values. */
+  readonly held?: PostgresOperation;
+  /** Of a portal of a held statement: its Bind values, which the approval is bound to. */
+  readonly parameters?: readonly ParameterValue[];
+  /** What to ask the decider again once the decision's lease (until, epoch ms) has passed. */
+  readonly lease?: { readonly operation: PostgresOperation; readonly until: number };
 }
 
 export class StatementBook {
@@ -27,6 +33,11 @@ export class StatementBook {
     if (name !== '' && this.statements.has(name)) return;
     if (statement) this.statements.set(name, statement);
     else this.statements.delete(name);
+  }
+
+  /** A statement decided again after its lease: same name, same statement in Postgres, a fresh decision. */
+  renewed(name: string, statement: DecidedStatement): void {
+    if (this.statements.has(name)) this.statements.set(name, statement);
   }
 
   bound(portal: string, statement: DecidedStatement): void {

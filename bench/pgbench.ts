@@ -1,0 +1,174 @@
+// The Postgres shim's throughput: `pgbench -S` (a point select per transaction) at 8 clients, simple and
+// `-M prepared` protocol, straight to Postgres and through the shim in the same run (each for --seconds, in two
+// interleaved halves); the ratio is what the shim costs. The shim and the decider (shipped policies, audit on) each run in their own process, as in production,
+// and share this machine's cores with Postgres and pgbench.
+//
+// Run: node dist/bench/run.js pgbench [--seconds N] [--profile DIR]   (--profile: the shim runs with --cpu-prof)
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { main as cliMain } from '../cli/main.js';
+import { startPostgres, type PostgresServer } from '../test/fixtures/postgres.js';
+import { report } from './stats.js';
+
+const CLIENTS = 8;
+const THREADS = 2;
+const RESOURCE = 'bench-db';
+// pgbench reads pgbench_branches once per client to learn the scale.
+const GRANT = `${RESOURCE}:read:public.pgbench_accounts,public.pgbench_branches`;
+const MODES = ['simple', 'prepared'] as const;
+type Mode = (typeof MODES)[number];
+
+interface Run {
+  tps: number;
+  latencyMs: number;
+  failed: number;
+}
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const taskgate = join(projectRoot, 'bin/taskgate.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `node [nodeFlags] bin/taskgate.js args` and resolves once its stderr shows `readyLine`. */
+async function startTaskgate(args: string[], readyLine: string, nodeFlags: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, taskgate, ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: projectRoot });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`taskgate ${args[0]} exited (${code}):\n${log}`));
+    child.once('exit', onExit);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes(readyLine)) {
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+const STOP_TIMEOUT_MS = 15_000;
+
+/** SIGTERM, as an operator stops it; a process still running after STOP_TIMEOUT_MS is killed and reported. */
+async function stop(child: ChildProcess | undefined, what: string): Promise<void> {
+  if (child === undefined || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS)));
+  const outcome = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (outcome !== 'late') return;
+  child.kill('SIGKILL');
+  await exited;
+  throw new Error(`bench: the ${what} did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM`);
+}
+
+async function issueToken(dataDir: string): Promise<string> {
+  let token = '';
+  let errors = '';
+  const code = await cliMain(['task', 'issue', '--subject', 'bench', '--task', 'pgbench', '--ttl', '1h', '--data-dir', dataDir, '--grant', GRANT], {
+    stdout: (t) => void (token += t),
+    stderr: (t) => void (errors += t),
+  });
+  if (code !== 0) throw new Error(`bench: task issue failed: ${errors}`);
+  return token.trim();
+}
+
+function pgbench(args: string[], password: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('pgbench', args, { env: { ...process.env, PGPASSWORD: password } }, (error, stdout, stderr) =>
+      error ? reject(new Error(`pgbench ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(stdout),
+    );
+  });
+}
+
+function figure(output: string, pattern: RegExp, what: string): number {
+  const match = pattern.exec(output);
+  if (match === null) throw new Error(`bench: pgbench printed no ${what}:\n${output}`);
+  return Number(match[1]);
+}
+
+function combined(a: Run, b: Run): Run {
+  return { tps: (a.tps + b.tps) / 2, latencyMs: (a.latencyMs + b.latencyMs) / 2, failed: a.failed + b.failed };
+}
+
+async function runSelectOnly(port: number, user: string, password: string, mode: Mode, seconds: number): Promise<Run> {
+  const out = await pgbench(
+    ['-S', '-n', '-M', mode, '-T', String(seconds), '-c', String(CLIENTS), '-j', String(THREADS), '-h', '127.0.0.1', '-p', String(port), '-U', user, 'postgres'],
+    password,
+  );
+  return {
+    tps: figure(out, /tps = ([0-9.]+)/, 'tps'),
+    latencyMs: figure(out, /latency average = ([0-9.]+) ms/, 'latency'),
+    failed: figure(out, /number of failed transactions: (\d+)/, 'failed transaction count'),
+  };
+}
+
+export async function main(argv: readonly string[] = []): Promise<void> {
+  const { values } = parseArgs({ args: [...argv], options: { seconds: { type: 'string', default: '20' }, profile: { type: 'string' } } });
+  const seconds = Number(values.seconds);
+  if (!Number.isInteger(seconds) || seconds < 2 || seconds % 2 !== 0) throw new Error(`bench: --seconds must be an even number of seconds, at least 2; got ${values.seconds}`);
+  console.log(`== pgbench -S, ${CLIENTS} clients, ${seconds} s per run: through the shim vs straight to Postgres`);
+  const dir = await mkdtemp(join(tmpdir(), 'taskgate-bench-pgbench-'));
+  const dataDir = join(dir, 'var');
+  let postgres: PostgresServer | undefined;
+  let decider: ChildProcess | undefined;
+  let shim: ChildProcess | undefined;
+  try {
+    postgres = await startPostgres();
+    await pgbench(['-i', '-q', '-s', '1', '-h', postgres.socketDir, '-p', String(postgres.port), '-U', postgres.user, 'postgres'], '');
+    const token = await issueToken(dataDir);
+    const deciderPort = await freePort();
+    decider = await startTaskgate(
+      ['decider', '--policies', join(projectRoot, 'policies'), '--data-dir', dataDir, '--listen', `127.0.0.1:${deciderPort}`, '--http', '127.0.0.1:0'],
+      'ready: policy revision',
+    );
+    const shimPort = await freePort();
+    const profile = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
+    shim = await startTaskgate(
+      ['shim', 'postgres', '--listen', `127.0.0.1:${shimPort}`, '--upstream', `postgres://${postgres.user}@127.0.0.1:${postgres.port}/postgres`,
+        '--resource', RESOURCE, '--decider', `127.0.0.1:${deciderPort}`],
+      'listening on',
+      profile,
+    );
+    const directRun = (mode: Mode, runSeconds: number) => runSelectOnly(postgres!.port, postgres!.user, '', mode, runSeconds);
+    const shimRun = (mode: Mode, runSeconds: number) => runSelectOnly(shimPort, 'bench', token, mode, runSeconds);
+    for (const mode of MODES) {
+      // Direct, shim, shim, direct, each half the time: a load that drifts during the run (the machine is shared)
+      // weighs on both sides alike instead of on whichever ran second.
+      const half = seconds / 2;
+      const directFirst = await directRun(mode, half);
+      const throughFirst = await shimRun(mode, half);
+      const throughSecond = await shimRun(mode, half);
+      const directSecond = await directRun(mode, half);
+      const direct = combined(directFirst, directSecond);
+      const through = combined(throughFirst, throughSecond);
+      if (through.failed > 0) throw new Error(`bench: ${through.failed} transactions failed through the shim (${mode})`);
+      report(`pgbench -S ${mode}: tps through the shim`, through.tps, 'tps', { name: 'direct', value: Math.round(direct.tps) });
+      report(`pgbench -S ${mode}: latency through the shim`, through.latencyMs, 'ms', { name: 'direct', value: Number(direct.latencyMs.toFixed(3)) });
+    }
+  } finally {
+    try {
+      await stop(shim, 'shim');
+      await stop(decider, 'decider');
+    } finally {
+      await postgres?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// Analyses by statement shape, shared by a shim's sessions: a shape (normalize.ts) is analysed once per search_path
+// and user, not once per execution. Only analyses that depend on nothing but the text, the names in scope and the
+// catalog are kept (reads and writes of rows); the shim clears the cache whenever it clears the catalog (after DDL).
+import { analyzeBatch, type AnalyzeOptions, type BatchAnalysis, type PostgresOperation } from './index.js';
+import type { SchemaCatalog } from './catalog.js';
+
+/** Commands whose analysis neither changes nor depends on session state beyond the search_path and user. */
+const CACHEABLE_COMMANDS: ReadonlySet<string> = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'VALUES', 'TABLE']);
+const DEFAULT_CAPACITY = 2_000;
+
+export interface CacheScope {
+  /** The session's standard_conforming_strings, under which the text was read. */
+  readonly standardConformingStrings: boolean;
+}
+
+export class AnalysisCache {
+  /** Least recently used first (a Map keeps insertion order; a hit is moved to the end). */
+  private readonly entries = new Map<string, PostgresOperation>();
+
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  /** analyzeBatch(), answered from the cache when the same text was analysed in the same scope. */
+  async analyze(text: string, catalog: SchemaCatalog, options: AnalyzeOptions, scope: CacheScope): Promise<BatchAnalysis> {
+    const key = JSON.stringify([text, options.searchPath ?? null, options.currentUser ?? null, options.sessionUser ?? null, scope.standardConformingStrings]);
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      // Cached analyses change no prepared statements: the session's stay as they were.
+      return { operation: hit, prepared: new Map(options.prepared ?? []) };
+    }
+    const analysis = await analyzeBatch(text, catalog, options);
+    if (isCacheable(text, analysis)) {
+      this.entries.set(key, analysis.operation);
+      if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    }
+    return analysis;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/**
+ * PREPARE, EXECUTE and DEALLOCATE are described as the statement they prepare or run (its command), but what they
+ * mean depends on the session's prepared statements: a text that names them anywhere is never cached.
+ */
+const PREPARED_STATEMENT_WORDS = /prepare|execute|deallocate/i;
+
+function isCacheable(text: string, analysis: BatchAnalysis): boolean {
+  if (PREPARED_STATEMENT_WORDS.test(text)) return false;
+  return analysis.operation.statements.every(
+    (s) => CACHEABLE_COMMANDS.has(s.command) && !s.functions.some((f) => f.split('.').pop() === 'set_config'),
+  );
+}
