@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { BUILTINS, nativeExportName } from '../rego/builtins/catalog.js';
+import { describe, expect, it, vi } from 'vitest';
+import { BUILTINS, OPA_RUNTIME_NATIVE, nativeExportName } from '../rego/builtins/catalog.js';
 import { SET_RESULT_BUILTINS, hostBuiltins, resetEvaluation } from '../rego/builtins/host/index.js';
+import { compilePolicy } from '../rego/compile.js';
+import { loadEngine } from '../rego/engine.js';
+import { RuntimeLink } from '../rego/wasm/link.js';
 import { readRuntimeBinary } from '../rego/wasm/runtime-binary.js';
 
 const call = (name: string, ...args: unknown[]): unknown => {
@@ -12,27 +15,95 @@ const call = (name: string, ...args: unknown[]): unknown => {
   return out instanceof ArrayBuffer ? new TextDecoder().decode(out) : out;
 };
 
-describe('coverage of the catalog', () => {
-  // Operators the compiler handles itself, print (emitted code prints through opa_println), and the builtins
-  // left out by design (see rego/builtins/host/index.ts).
-  const notCalls = ['assign', 'eq', 'print'];
-  const excluded = ['http.send', 'net.lookup_ip_addr', 'rego.parse_module', 'rego.metadata.chain', 'rego.metadata.rule'];
+// Operators the compiler handles itself, print (emitted code prints through opa_println), and the builtins left
+// out by design (see rego/builtins/host/index.ts).
+const notCalls = ['assign', 'eq', 'print'];
+const excluded = ['http.send', 'net.lookup_ip_addr', 'rego.parse_module', 'rego.metadata.chain', 'rego.metadata.rule'];
 
-  it('implements every builtin that the runtime does not, and none that it does', () => {
+describe('coverage of the catalog', () => {
+
+  it('implements every builtin that our runtime or OPA\'s does not, so OPA-built modules find theirs too', () => {
     const runtime = new WebAssembly.Module(readRuntimeBinary());
     const native = new Set(WebAssembly.Module.exports(runtime).map((e) => e.name));
     const unserved: string[] = [];
-    const twice: string[] = [];
+    const unservedForOpaModules: string[] = [];
     for (const name of BUILTINS.keys()) {
-      const isNative = native.has(nativeExportName(name));
-      const isHost = Object.hasOwn(hostBuiltins, name);
-      if (!isNative && !isHost && !notCalls.includes(name) && !excluded.includes(name)) unserved.push(name);
-      if (isNative && isHost) twice.push(name);
+      if (notCalls.includes(name) || excluded.includes(name) || Object.hasOwn(hostBuiltins, name)) continue;
+      if (!native.has(nativeExportName(name))) unserved.push(name);
+      if (!OPA_RUNTIME_NATIVE.has(name)) unservedForOpaModules.push(name);
     }
     expect(unserved).toEqual([]);
-    expect(twice).toEqual([]);
+    expect(unservedForOpaModules).toEqual([]);
     for (const name of Object.keys(hostBuiltins)) expect(BUILTINS.has(name), name).toBe(true);
   });
+});
+
+describe('modules built by opa build', () => {
+  // Every builtin OPA's runtime does not implement: what `opa build -t wasm` makes a module import from its host.
+  const importedByOpaModules = [...BUILTINS.values()].filter(
+    (spec) => !OPA_RUNTIME_NATIVE.has(spec.name) && !notCalls.includes(spec.name) && !excluded.includes(spec.name),
+  );
+
+  /**
+   * Compiles a policy as OPA's compiler would split it: only OPA's native builtins are called inside the module,
+   * every other builtin through the opa_builtinN imports, which the engine answers from its host table.
+   */
+  async function compileAsOpaWould(text: string, entrypoints: string[]): Promise<Uint8Array> {
+    const exportToBuiltin = new Map([...BUILTINS.keys()].map((name) => [nativeExportName(name), name]));
+    const has = RuntimeLink.prototype.has;
+    const spy = vi.spyOn(RuntimeLink.prototype, 'has').mockImplementation(function (this: RuntimeLink, exportName: string) {
+      const builtin = exportToBuiltin.get(exportName);
+      return builtin !== undefined && !OPA_RUNTIME_NATIVE.has(builtin) ? false : has.call(this, exportName);
+    });
+    try {
+      return (await compilePolicy([{ file: 'opa-style.rego', text }], entrypoints)).wasm;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('finds every builtin such a module imports in the engine\'s host table', async () => {
+    const rules = importedByOpaModules.map((spec, i) => {
+      const operands = Array.from({ length: spec.arity }, (_, j) => `input[${j}]`).join(', ');
+      return `r${i} := ${spec.name}(${operands})`;
+    });
+    const entrypoints = rules.map((_, i) => `t/r${i}`);
+    const wasm = await compileAsOpaWould(`package t\n${rules.join('\n')}\n`, entrypoints);
+    // The module's `builtins` export lists its imports as JSON: each of these must be among them.
+    const text = Buffer.from(wasm).toString('latin1');
+    for (const spec of importedByOpaModules) expect(text.includes(`"${spec.name}":`), spec.name).toBe(true);
+    const engine = await loadEngine(wasm);
+    const unserved: string[] = [];
+    importedByOpaModules.forEach((spec, i) => {
+      try {
+        // Null operands: a served builtin rejects them (undefined) or answers; an unserved one is an error.
+        engine.evaluate([null, null, null, null], entrypoints[i]);
+      } catch (e) {
+        unserved.push(`${spec.name}: ${(e as Error).message}`);
+      }
+    });
+    expect(unserved).toEqual([]);
+  }, 120_000);
+
+  it('answers calls through the host as the runtime answers them natively', async () => {
+    const text = `package t
+a := strings.count("cheese", "e")
+b := hex.decode(hex.encode("héllo"))
+c := [x | x := numbers.range_step(1, 10, 4)[_]]
+d := object.subset({"a": {"b": 1, "c": 2}}, {"a": {"b": 1}})
+e := 2 in [1, 2]
+f := object.keys({"y": 1, "x": 2})
+g := time.parse_rfc3339_ns("2024-02-29T11:00:00.5Z")
+`;
+    const entrypoints = ['t/a', 't/b', 't/c', 't/d', 't/e', 't/f', 't/g'];
+    const opaStyle = await loadEngine(await compileAsOpaWould(text, entrypoints));
+    const ours = await loadEngine((await compilePolicy([{ file: 'ours.rego', text }], entrypoints)).wasm, undefined, { builtins: {} });
+    const expected = [3, 'héllo', [1, 5, 9], true, true, ['x', 'y'], 1709204400500000000];
+    entrypoints.forEach((entrypoint, i) => {
+      expect(opaStyle.evaluate(undefined, entrypoint), entrypoint).toEqual(expected[i]);
+      expect(ours.evaluate(undefined, entrypoint), entrypoint).toEqual(expected[i]);
+    });
+  }, 120_000);
 });
 
 describe('sprintf', () => {
@@ -72,6 +143,29 @@ describe('strings', () => {
     const t = '{{range $i, $n := .names}}{{if $i}}; {{end}}hi {{$n}}{{end}} ({{.count}})';
     expect(call('strings.render_template', t, { names: ['ann', 'bo'], count: 2 })).toBe('hi ann; hi bo (2)');
     expect(call('strings.render_template', '{{.missing}} {{if .missing}}x{{else}}y{{end}}', {})).toBe('<undefined> y');
+  });
+});
+
+describe('builtins OPA-built modules import although our runtime has them', () => {
+  // Their values are checked against the native versions in test/host-native-parity.test.ts; here, OPA's errors.
+  it('reports bad operands as OPA does', () => {
+    expect(() => call('strings.count', 1, 'a')).toThrow(/^strings.count: operand 1 must be string but got number$/);
+    expect(() => call('strings.any_prefix_match', 1, 'a')).toThrow(/operand 1 must be one of \{string, set, array\} but got number$/);
+    expect(() => call('strings.any_suffix_match', 'a', ['b', 2])).toThrow(/operand 2 must be array of strings but got array containing number$/);
+    expect(() => call('object.union_n', [{}, 'x'])).toThrow(/operand 1 must be array of objects but got array containing string$/);
+    expect(() => call('object.subset', { a: 1 }, [1])).toThrow(/both arguments object.subset must be of the same type or array and set$/);
+    expect(() => call('numbers.range_step', 0, 10, 0)).toThrow(/step must be a positive number above zero$/);
+    expect(() => call('numbers.range_step', 0, 1.5, 1)).toThrow(/operand 2 must be integer number but got floating-point number$/);
+    expect(() => call('numbers.range_step', 0, 10, 'x')).toThrow(/operand 3 must be integer but got string$/);
+  });
+  it('reports bad hex as Go\'s encoding/hex does: the first invalid byte, before an odd length', () => {
+    expect(() => call('hex.decode', 'abc')).toThrow(/^hex.decode: encoding\/hex: odd length hex string$/);
+    expect(() => call('hex.decode', 'a\u00e9')).toThrow(/encoding\/hex: invalid byte: U\+00C3 'Ã'$/);
+    expect(() => call('hex.decode', '0g1')).toThrow(/encoding\/hex: invalid byte: U\+0067 'g'$/);
+    expect(() => call('hex.decode', '0\n')).toThrow(/encoding\/hex: invalid byte: U\+000A$/);
+  });
+  it('gives integers beyond 2^53 exactly', () => {
+    expect(call('numbers.range_step', 9007199254740990, 9007199254741000, 4)).toBe('[9007199254740990,9007199254740994,9007199254740998]');
   });
 });
 

@@ -1,6 +1,7 @@
 // Encodings the runtime leaves to the host: URL query strings (Go's net/url rules), YAML (YAML 1.1 like Go's
 // yaml.v2, which OPA uses), json.marshal_with_options; json.patch and the JSON Schema builtins live in their own
-// files.
+// files. base64url.encode_no_pad, hex.* and json.is_valid are native in our runtime but not in OPA's, whose
+// modules (built by `opa build`) import them from the host.
 
 import YAML from 'yaml';
 import { BuiltinError, obj, str } from './args.js';
@@ -116,7 +117,48 @@ function marshalWithOptions(value: unknown, options: unknown): string {
   return prefix + goJson(value, (o.indent as string | undefined) ?? '\t', prefix);
 }
 
+function base64UrlEncodeNoPad(v: unknown): string {
+  return Buffer.from(str(v, 1), 'utf8').toString('base64url');
+}
+
+function hexEncode(v: unknown): string {
+  return Buffer.from(str(v, 1), 'utf8').toString('hex');
+}
+
+const HEX_DIGIT = /^[0-9a-fA-F]$/;
+
+/** Go's %#U of a byte read as a rune: `U+0067 'g'`, without the quoted character when it is not printable. */
+function goRuneName(byte: number): string {
+  const ch = String.fromCharCode(byte);
+  const code = `U+${byte.toString(16).toUpperCase().padStart(4, '0')}`;
+  return ch === ' ' || /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch) ? `${code} '${ch}'` : code;
+}
+
+/** Go's hex.DecodeString: the first invalid byte is reported before an odd length is. */
+function hexDecode(v: unknown): string {
+  const text = Buffer.from(str(v, 1), 'utf8');
+  const bad = text.findIndex((byte) => !HEX_DIGIT.test(String.fromCharCode(byte)));
+  if (bad >= 0) throw new BuiltinError(`encoding/hex: invalid byte: ${goRuneName(text[bad])}`);
+  if (text.length % 2 !== 0) throw new BuiltinError('encoding/hex: odd length hex string');
+  return Buffer.from(text.toString('latin1'), 'hex').toString('utf8');
+}
+
+/** False, not an error, for a non-string: OPA's json.is_valid never fails. */
+function jsonIsValid(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    JSON.parse(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const encodingBuiltins = {
+  'base64url.encode_no_pad': base64UrlEncodeNoPad,
+  'hex.encode': hexEncode,
+  'hex.decode': hexDecode,
+  'json.is_valid': jsonIsValid,
   'urlquery.encode': encode,
   'urlquery.decode': decode,
   'urlquery.encode_object': encodeObject,

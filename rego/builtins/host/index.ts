@@ -1,5 +1,6 @@
 // The builtins a compiled policy imports from its host through OPA's `opa_builtinN` calls: everything in the
-// catalog that the WASM runtime does not implement natively.
+// catalog that our WASM runtime does not implement natively, and everything OPA's runtime does not (a module
+// built by `opa build -t wasm` imports those; catalog.ts OPA_RUNTIME_NATIVE), even where ours is native.
 //
 // Contract with the engine (rego/engine.ts):
 //  - arguments arrive JSON-decoded (a Rego set is an array); a function returns the result as a JSON value, or
@@ -22,8 +23,11 @@ import { globBuiltins } from './glob.js';
 import { graphBuiltins } from './graph.js';
 import { graphqlBuiltins } from './graphql.js';
 import { jwtBuiltins } from './jwt.js';
+import { membershipBuiltins } from './membership.js';
 import { miscBuiltins } from './misc.js';
 import { netBuiltins } from './net.js';
+import { numberBuiltins } from './numbers.js';
+import { objectBuiltins } from './objects.js';
 import { compareValues } from './order.js';
 import { regexBuiltins } from './regex.js';
 import { semverBuiltins } from './semver.js';
@@ -63,6 +67,9 @@ const FAMILIES: Array<Record<string, HostBuiltin>> = [
   encodingBuiltins,
   graphBuiltins,
   arrayBuiltins,
+  objectBuiltins,
+  numberBuiltins,
+  membershipBuiltins,
   uriBuiltins,
   awsBuiltins,
   graphqlBuiltins,
@@ -79,6 +86,7 @@ export const SET_RESULT_BUILTINS: ReadonlySet<string> = new Set([
   'net.cidr_contains_matches',
   'graph.reachable',
   'graph.reachable_paths',
+  'object.keys',
 ]);
 
 /** A set's elements in OPA's order, so that equal sets give equal arrays. */
