@@ -1,5 +1,6 @@
 // Clients get the shim's own (process id, secret key) pair, never the upstream backend's: a CancelRequest is
-// mapped back to the upstream backend of the same session, and a guessed key cancels nothing.
+// mapped back to the session, which ends what the shim holds itself (a statement waiting for approval) or has it
+// forwarded to its upstream backend; a guessed key cancels nothing.
 import { randomInt } from 'node:crypto';
 
 export interface UpstreamKey {
@@ -14,20 +15,26 @@ export interface ClientKey {
   readonly secretKey: number;
 }
 
-export class CancelKeys {
-  private readonly byClientKey = new Map<string, UpstreamKey>();
+export interface CancelTarget {
+  readonly upstream: UpstreamKey;
+  /** Ends a statement the shim itself holds; false when it holds none (the cancel then goes to Postgres). */
+  cancelHeld(): boolean;
+}
 
-  register(upstream: UpstreamKey): ClientKey {
+export class CancelKeys {
+  private readonly byClientKey = new Map<string, CancelTarget>();
+
+  register(target: CancelTarget): ClientKey {
     for (;;) {
       const key = { processId: randomInt(1, 2 ** 31 - 1), secretKey: randomInt(-(2 ** 31), 2 ** 31 - 1) };
       const id = keyOf(key);
       if (this.byClientKey.has(id)) continue;
-      this.byClientKey.set(id, upstream);
+      this.byClientKey.set(id, target);
       return key;
     }
   }
 
-  lookup(key: ClientKey): UpstreamKey | undefined {
+  lookup(key: ClientKey): CancelTarget | undefined {
     return this.byClientKey.get(keyOf(key));
   }
 
