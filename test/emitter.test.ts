@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import binaryen from 'binaryen';
 import { emit } from '../rego/wasm/emitter.js';
+import { changesOnlyNewCollections } from '../rego/wasm/lookup-cache.js';
 import { RuntimeLink } from '../rego/wasm/link.js';
 import { validationRequested } from '../rego/wasm/validation.js';
 import { compilePolicy } from '../rego/compile.js';
@@ -326,6 +327,44 @@ describe('emitter: control flow', () => {
     await expect(emit(twice)).rejects.toThrow(/planned twice/);
     const dangling: Plan = { ...single([], rule('p', 3, 2, [])), entrypoints: [{ name: 'a/q', func: 'q' }] };
     await expect(emit(dangling)).rejects.toThrow(/unknown function q/);
+  });
+});
+
+describe('emitter: repeated lookups', () => {
+  // A path looked up more than once in a function is kept in a local for the rest of the call (lookup-cache.ts).
+  it('looks a path up once per call, never answering for another evaluation or a `with` override', async () => {
+    const text = [
+      'package l',
+      'kind := input.operation.kind',
+      'both := [input.operation.kind, k] if k := kind with input.operation.kind as "ssh"',
+      'seen contains x if { some x in input.items; input.operation.kind == "postgres" }',
+      'seen contains "no kind" if not input.operation.kind',
+    ].join('\n');
+    const compiled = await compilePolicy([{ file: 'l.rego', text }], ['l/both', 'l/seen']);
+    const policy = await loadPolicy(compiled.wasm);
+    const postgres = { operation: { kind: 'postgres' }, items: [1, 2] };
+    expect(value(policy, postgres, 'l/both')).toEqual(['postgres', 'ssh']);
+    expect(value(policy, postgres, 'l/seen')).toEqual([1, 2]);
+    expect(value(policy, { operation: { kind: 'http' }, items: [1] }, 'l/both')).toEqual(['http', 'ssh']);
+    expect(value(policy, { operation: { kind: 'http' }, items: [1] }, 'l/seen')).toEqual([]);
+    expect(value(policy, { items: [1] }, 'l/both')).toBeUndefined();
+    expect(value(policy, { items: [1] }, 'l/seen')).toEqual(['no kind']);
+    expect(value(policy, postgres, 'l/seen')).toEqual([1, 2]);
+  });
+
+  it('keeps no lookups at all when the plan changes a collection it did not just make', () => {
+    // g adds to its parameter; f passes g either a set it has just made or its own input.
+    const g: Func = { name: 'g', params: 3, locals: 4, result: 2, origin: 'g', body: [
+      { op: 'const', index: 0, target: 3 },
+      { op: 'setAdd', set: 2, value: 3 },
+    ] };
+    const f = (passed: 'fresh' | 'input'): Func => rule('f', 4, 3, [
+      { op: 'makeSet', target: 2 },
+      { op: 'call', func: 'g', args: [0, 1, passed === 'fresh' ? 2 : 0], target: 3 },
+    ]);
+    const plan = (passed: 'fresh' | 'input') => single([{ type: 'string', value: 'x' }], f(passed), 0, [g]);
+    expect(changesOnlyNewCollections(plan('fresh'))).toBe(true);
+    expect(changesOnlyNewCollections(plan('input'))).toBe(false);
   });
 });
 

@@ -141,6 +141,34 @@ describe('glob.match', () => {
 
 const contains = (cidr: unknown, other: unknown) => call('net.cidr_contains', cidr, other);
 
+describe('glob.match across evaluations', () => {
+  // Compiled patterns are kept across heap resets; a kept pattern must only ever answer for its own bytes.
+  const cases: Array<[string, string[] | null, string, boolean]> = [
+    ['public.*', ['.'], 'public.orders', true],
+    ['public.*', ['.'], 'public.a.b', false],
+    ['public.*', null, 'public.a.b', true],
+    ['public.*', ['/'], 'public.a.b', true],
+    ['public.*', ['/', '.'], 'public.a.b', false],
+    ['public.?', ['.'], 'public.x', true],
+    ['public.x', ['.'], 'public.?', false],
+  ];
+
+  it('answers each pattern and delimiter list for itself, however often they come back', () => {
+    for (let round = 0; round < 3; round++) {
+      for (const [pattern, delimiters, text, expected] of cases) expect(glob(pattern, delimiters, text)).toBe(expected);
+    }
+  });
+
+  it('stays right after more distinct patterns than its memory holds', () => {
+    for (let i = 0; i < 3000; i++) {
+      const pattern = `schema_${i}.table_*`;
+      expect(glob(pattern, ['.'], `schema_${i}.table_x`)).toBe(true);
+      expect(glob(pattern, ['.'], `schema_${i + 1}.table_x`)).toBe(false);
+    }
+    for (const [pattern, delimiters, text, expected] of cases) expect(glob(pattern, delimiters, text)).toBe(expected);
+  });
+});
+
 describe('net.cidr_contains', () => {
   it('compares IPv4 networks and addresses', () => {
     expect(contains('10.0.0.0/8', '10.20.0.0/16')).toBe(true);

@@ -286,14 +286,11 @@ describe('evaluation ABI', () => {
     const input = { user: 'alice', groups: Array.from({ length: 50 }, (_, i) => `group-${i}`) };
     policy.evaluate(input, 0);
     const pages = policy.mem.buffer.byteLength;
-    const started = performance.now();
     const runs = 20000;
     for (let i = 0; i < runs; i++) expect(policy.evaluate(input, 0)[0].result.groups.length).toBe(50);
-    const microsPerEval = ((performance.now() - started) * 1000) / runs;
     // The heap is reset by every evaluation, so memory does not grow with the number of evaluations.
     expect(policy.mem.buffer.byteLength).toBe(pages);
     expect(policy.evaluate(null, 1)).toEqual([{ result: { roles: { admin: ['alice'] } } }]);
-    expect(microsPerEval).toBeLessThan(200);
   });
 });
 

@@ -5,8 +5,8 @@ import { alloc, setHeapTop } from "./memory";
 import { fatal } from "./memory";
 import { asciiString } from "./value";
 import { makeObject, makeSet, setAdd, tablePut } from "./collections";
-import { dumpJson, dumpRego, parseJson } from "./json";
-import { finishCString } from "./writer";
+import { parseJson, writeValue } from "./json";
+import { Writer, finishCString, newWriter, writeAscii } from "./writer";
 
 @external("taskgate", "run_entrypoint")
 declare function run_entrypoint(id: i32, input: usize, data: usize): usize;
@@ -63,6 +63,18 @@ export function evalOnce(
     input = parseJson(inputPtr, inputLen);
     if (input == 0) fatal("opa_eval: input is not valid JSON");
   }
-  const rs = resultSet(run_entrypoint(entrypoint, input, data));
-  return finishCString(format == 1 ? dumpRego(rs) : dumpJson(rs));
+  return finishCString(writeResultSet(run_entrypoint(entrypoint, input, data), format == 1));
+}
+
+/** The text of resultSet(v), written directly: building the set would hash the whole result only to dump it. */
+function writeResultSet(v: usize, rego: bool): Writer {
+  const w = newWriter(256);
+  if (v == 0) {
+    writeAscii(w, rego ? "set()" : "[]");
+    return w;
+  }
+  writeAscii(w, rego ? "{{\"result\":" : "[{\"result\":");
+  writeValue(w, v, rego);
+  writeAscii(w, rego ? "}}" : "}]");
+  return w;
 }

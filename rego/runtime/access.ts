@@ -50,6 +50,26 @@ export function valueIter(v: usize, prev: usize): usize {
   return 0;
 }
 
+// Where scanEntry puts an array position's key and element. Generated code reads both fields right after the
+// call, before anything can call scanEntry again, so one static pair serves every scan.
+const ARRAY_POSITION = memory.data(8, 8);
+
+/** The i-th [key @0, value @4] pair of a collection in iteration order (arrays by index, objects and sets in
+ * sorted key order, a set's value being the element), or 0 past the end or for a scalar. Generated scans walk
+ * positions with it: no lookup of the previous key, no second lookup of the value. */
+export function scanEntry(v: usize, i: u32): usize {
+  const t = typeOf(v);
+  if (t == TYPE_ARRAY) {
+    if (i >= arrayLen(v)) return 0;
+    store<u32>(ARRAY_POSITION, <u32>makeInt(<i64>i));
+    store<u32>(ARRAY_POSITION, <u32>arrayAt(v, i), 4);
+    return ARRAY_POSITION;
+  }
+  if (t != TYPE_OBJECT && t != TYPE_SET) return 0;
+  if (i >= tableCount(v)) return 0;
+  return sortedEntry(sortedEntries(v), i);
+}
+
 /** Elements of a collection; code points of a string; 0 otherwise. */
 export function valueLength(v: usize): u32 {
   if (v == 0) return 0;

@@ -14,8 +14,8 @@
 // opa_json_parse get views pinned at load time, allocated right after them, which live exactly as long.
 
 import { alloc, allocZeroed, heapEpoch, realloc } from "./memory";
-import { TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, typeOf } from "./value";
-import { hashValue, valuesEqual } from "./compare";
+import { TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, TYPE_STRING, typeOf } from "./value";
+import { hashValue, stringsEqual, valuesEqual } from "./compare";
 import { sortPointers } from "./sort";
 
 // ---- arrays
@@ -60,9 +60,14 @@ export function arrayAppend(a: usize, v: usize): void {
 
 const PINNED: u32 = 0xffffffff;
 
+const INITIAL_BUCKETS: u32 = 8;
+
+/** A table with its first buckets in the same allocation: nearly every table gets a key, most only a few. */
 function makeTable(type: u8): usize {
-  const t = allocZeroed(24);
+  const t = allocZeroed(24 + ((<usize>INITIAL_BUCKETS) << 2));
   store<u8>(t, type);
+  store<u32>(t, INITIAL_BUCKETS, 8);
+  store<u32>(t, <u32>(t + 24), 12);
   return t;
 }
 
@@ -108,6 +113,17 @@ export function tableFind(t: usize, key: usize): usize {
 function findHashed(t: usize, key: usize, h: u32): usize {
   if (tableCount(t) == 0) return 0;
   let e = <usize>load<u32>(bucketSlot(t, h));
+  // String keys (nearly every lookup) are compared here, without valuesEqual's dispatch.
+  if (typeOf(key) == TYPE_STRING) {
+    while (e != 0) {
+      if (load<u32>(e, 8) == h) {
+        const k = entryKey(e);
+        if (k == key || (typeOf(k) == TYPE_STRING && stringsEqual(k, key))) return e;
+      }
+      e = <usize>load<u32>(e, 12);
+    }
+    return 0;
+  }
   while (e != 0) {
     if (load<u32>(e, 8) == h && valuesEqual(entryKey(e), key)) return e;
     e = <usize>load<u32>(e, 12);
@@ -141,8 +157,7 @@ export function tablePut(t: usize, key: usize, value: usize): void {
     return;
   }
   const count = tableCount(t);
-  if (bucketCount(t) == 0) rehash(t, 8);
-  else if (count >= (bucketCount(t) >> 2) * 3) rehash(t, bucketCount(t) << 1);
+  if (count >= (bucketCount(t) >> 2) * 3) rehash(t, bucketCount(t) << 1);
   const e = alloc(20);
   store<u32>(e, <u32>key);
   store<u32>(e, <u32>value, 4);

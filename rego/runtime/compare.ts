@@ -81,15 +81,38 @@ function compareTables(a: usize, b: usize, withValues: bool): i32 {
   return compareLengths(na, nb);
 }
 
+/** n bytes at a and b are equal. Eight at a time, unaligned: keys are short, and a call to memory.compare (which
+ * aligns first and returns an order) costs more than comparing them. */
+export function bytesEqual(a: usize, b: usize, n: usize): bool {
+  if (a == b) return true;
+  while (n >= 8) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while (n > 0) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++;
+    b++;
+    n--;
+  }
+  return true;
+}
+
+/** Two strings (both of TYPE_STRING) hold the same bytes. */
+// @ts-ignore: decorator
+@inline export function stringsEqual(a: usize, b: usize): bool {
+  const n = stringLen(a);
+  return n == stringLen(b) && bytesEqual(stringData(a), stringData(b), n);
+}
+
 export function valuesEqual(a: usize, b: usize): bool {
   if (a == b) return true;
   if (a == 0 || b == 0) return false;
   const t = typeOf(a);
   if (t != typeOf(b)) return false;
-  if (t == TYPE_STRING) {
-    const n = stringLen(a);
-    return n == stringLen(b) && memory.compare(stringData(a), stringData(b), n) == 0;
-  }
+  if (t == TYPE_STRING) return stringsEqual(a, b);
   if (t == TYPE_ARRAY && arrayLen(a) != arrayLen(b)) return false;
   if (t >= TYPE_OBJECT && tableCount(a) != tableCount(b)) return false;
   return compareValues(a, b) == 0;
@@ -97,9 +120,13 @@ export function valuesEqual(a: usize, b: usize): bool {
 
 // ---- hashing
 
+// FNV-1a over bytes; json.ts hashes object keys with the same constants while it scans them.
+export const FNV_OFFSET: u32 = 0x811c9dc5;
+export const FNV_PRIME: u32 = 0x01000193;
+
 // @ts-ignore: decorator
 @inline function mix(h: u32, x: u32): u32 {
-  return (h ^ x) * 0x01000193;
+  return (h ^ x) * FNV_PRIME;
 }
 
 function fold64(x: u64): u32 {
@@ -109,14 +136,19 @@ function fold64(x: u64): u32 {
   return <u32>x;
 }
 
-function hashBytes(p: usize, n: u32): u32 {
-  let h: u32 = 0x811c9dc5;
+export function hashBytes(p: usize, n: u32): u32 {
+  let h = FNV_OFFSET;
   for (let i: u32 = 0; i < n; i++) h = mix(h, load<u8>(p + i));
   // Zero marks "not computed" in a string's cache.
   return h == 0 ? 1 : h;
 }
 
 export function hashValue(v: usize): u32 {
+  // Most keys are strings hashed before (constants, parsed object keys): no dispatch for them.
+  if (typeOf(v) == TYPE_STRING) {
+    const cached = stringHashCache(v);
+    if (cached != 0) return cached;
+  }
   switch (typeOf(v)) {
     case TYPE_NULL:
       return 0x9e3779b9;

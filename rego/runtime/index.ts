@@ -8,7 +8,9 @@ import { arrayAppend, makeArray, makeObject, makeSet, pinSortedViews, setAdd, ta
 import { compareValues, valuesEqual } from "./compare";
 import { dumpJson, dumpRego, parseJson, parseRegoValue } from "./json";
 import { finishCString } from "./writer";
-import { addPath, mergeValues, removePath, shallowCopy, valueGet, valueIter, valueLength } from "./access";
+import {
+  addPath, mergeValues, removePath, scanEntry, shallowCopy, valueGet, valueIter, valueLength,
+} from "./access";
 import {
   evalCtxGetResult, evalCtxNew, evalCtxSetData, evalCtxSetEntrypoint, evalCtxSetInput, evalOnce, evalWithCtx,
 } from "./abi";
@@ -100,6 +102,10 @@ export function opa_value_get(v: usize, key: usize): usize {
 
 export function opa_value_iter(v: usize, prev: usize): usize {
   return valueIter(v, prev);
+}
+
+export function taskgate_scan_entry(v: usize, i: u32): usize {
+  return scanEntry(v, i);
 }
 
 export function opa_value_length(v: usize): u32 {

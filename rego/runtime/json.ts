@@ -4,7 +4,7 @@
 import { alloc } from "./memory";
 import {
   TYPE_ARRAY, TYPE_BOOLEAN, TYPE_NULL, TYPE_NUMBER, TYPE_OBJECT, TYPE_SET, TYPE_STRING, boolValue, makeBool,
-  makeNull, makeString, stringData, stringLen, typeOf,
+  makeNull, makeString, setStringHashCache, stringData, stringLen, typeOf,
 } from "./value";
 import { parseNumber, writeNumber } from "./number";
 import {
@@ -12,6 +12,8 @@ import {
   sortedEntry, tableCount, tablePut,
 } from "./collections";
 import { encodeUtf8 } from "./utf8";
+import { FNV_OFFSET, FNV_PRIME } from "./compare";
+import { skipPlainJsonBytes } from "./scan";
 import { Writer, newWriter, writeAscii, writeByte, writeBytes } from "./writer";
 
 /** Deeper documents are refused rather than risking the WASM stack: no real input nests this far. */
@@ -49,12 +51,23 @@ function parseDocument(ptr: usize, len: usize, rego: bool): usize {
   return pos < end ? <u32>load<u8>(pos) : 0;
 }
 
-function skipSpace(): void {
-  while (pos < end) {
-    const c = load<u8>(pos);
-    if (c != 32 && c != 9 && c != 10 && c != 13) return;
-    pos++;
+// The scanning loops below work on a local copy of `pos`: a global read and written per byte costs more than
+// the byte's own test.
+// @ts-ignore: decorator
+@inline function skipSpace(): void {
+  // Compact JSON (what the SDK sends) has no whitespace at all: one test, no call.
+  if (pos < end && load<u8>(pos) > 32) return;
+  skipSpaceRun();
+}
+
+function skipSpaceRun(): void {
+  let p = pos;
+  while (p < end) {
+    const c = load<u8>(p);
+    if (c != 32 && c != 9 && c != 10 && c != 13) break;
+    p++;
   }
+  pos = p;
 }
 
 function expectWord(word: string): bool {
@@ -90,12 +103,14 @@ function nested(braces: bool): usize {
 
 function parseNumberToken(): usize {
   const start = pos;
-  while (pos < end) {
-    const c = load<u8>(pos);
+  let p = start;
+  while (p < end) {
+    const c = load<u8>(p);
     if (!((c >= 48 && c <= 57) || c == 45 || c == 43 || c == 46 || c == 101 || c == 69)) break;
-    pos++;
+    p++;
   }
-  return parseNumber(start, pos - start);
+  pos = p;
+  return parseNumber(start, p - start);
 }
 
 function parseArray(): usize {
@@ -149,9 +164,28 @@ function parseBraces(): usize {
   }
 }
 
+/** An object key: scanned like parseString, hashing the bytes on the way (hashBytes' own hash), since every key
+ * is hashed when it is inserted. */
 function parseKeyString(): usize {
   skipSpace();
-  return peek() == 34 ? parseString() : 0;
+  if (peek() != 34) return 0;
+  const start = pos + 1;
+  const stop = end;
+  let p = start;
+  let h = FNV_OFFSET;
+  while (true) {
+    if (p >= stop) return 0;
+    const c = load<u8>(p);
+    if (c == 34) break;
+    if (c < 32) return 0;
+    if (c == 92) return parseString();
+    h = (h ^ c) * FNV_PRIME;
+    p++;
+  }
+  pos = p + 1;
+  const key = makeString(start, <u32>(p - start));
+  setStringHashCache(key, h == 0 ? 1 : h);
+  return key;
 }
 
 function parseSetRest(first: usize): usize {
@@ -171,22 +205,24 @@ function parseSetRest(first: usize): usize {
 
 /** A string token; shares the input bytes when there is nothing to unescape (the common case). */
 function parseString(): usize {
-  const start = ++pos;
+  const start = pos + 1;
+  const stop = end;
+  let p = start;
   let escaped = false;
   while (true) {
-    if (pos >= end) return 0;
-    const c = load<u8>(pos);
+    if (p >= stop) return 0;
+    const c = load<u8>(p);
     if (c == 34) break;
     if (c < 32) return 0;
     if (c == 92) {
       escaped = true;
-      pos++;
+      p++;
     }
-    pos++;
+    p++;
   }
-  const stop = pos++;
-  if (!escaped) return makeString(start, <u32>(stop - start));
-  return unescape(start, stop);
+  pos = p + 1;
+  if (!escaped) return makeString(start, <u32>(p - start));
+  return unescape(start, p);
 }
 
 function hexDigit(c: u32): i32 {
@@ -317,7 +353,8 @@ export function writeQuoted(w: Writer, p: usize, n: u32): void {
   writeByte(w, 34);
   let runStart = p;
   const stop = p + n;
-  for (let q = p; q < stop; q++) {
+  // Outside json.marshal only `"`, `\` and control bytes are escaped: skip the words that hold none.
+  for (let q = escapeHtml ? p : skipPlainJsonBytes(p, stop); q < stop; q++) {
     const c = load<u8>(q);
     if (!needsEscape(c)) continue;
     // U+2028 and U+2029 are E2 80 A8 / E2 80 A9; any other sequence starting with E2 passes unchanged.

@@ -18,7 +18,9 @@ const ALIGN_MASK: usize = 7;
 /** Where the heap starts. A constant comfortably above the runtime's static data (checked on first use), not
  * __heap_base itself, because that would need a start function. Exported as a mutable global so the emitter,
  * which places its constants' data segments here, can move the heap start past them. */
+// Kept a literal (not BUILT_HEAP_BASE): AssemblyScript would otherwise initialise the global in a start function.
 export let taskgate_heap_base: usize = 131072;
+const BUILT_HEAP_BASE: usize = 131072;
 
 // 0 until first use: the start is read lazily from taskgate_heap_base, so a module needs no start function.
 let heapPtr: usize = 0;
@@ -45,19 +47,27 @@ export function fatal(message: string): void {
   unreachable();
 }
 
+// The memory size last seen. Memory never shrinks (the host may grow it too), so an end below this needs no check.
+let knownCapacity: usize = 0;
+
 function ensureCapacity(end: usize): void {
   const have = <usize>memory.size() * PAGE_SIZE;
+  knownCapacity = have;
   if (end <= have) return;
   const pages = <i32>((end - have + PAGE_SIZE - 1) / PAGE_SIZE);
   // Grow geometrically: each grow may copy the whole memory, so page-by-page growth would be quadratic.
   const current = memory.size();
   const extra = current < 256 ? current : 256;
-  if (pages < extra && memory.grow(extra) >= 0) return;
+  if (pages < extra && memory.grow(extra) >= 0) {
+    knownCapacity = <usize>memory.size() * PAGE_SIZE;
+    return;
+  }
   if (memory.grow(pages) < 0) {
     // Report with a message that needs no allocation: the heap is exhausted.
     opa_abort_import(OUT_OF_MEMORY);
     unreachable();
   }
+  knownCapacity = <usize>memory.size() * PAGE_SIZE;
 }
 
 
@@ -70,7 +80,7 @@ export function alloc(size: usize): usize {
     opa_abort_import(OUT_OF_MEMORY);
     unreachable();
   }
-  ensureCapacity(end);
+  if (end > knownCapacity) ensureCapacity(end);
   heapPtr = end;
   return ptr;
 }
@@ -92,7 +102,7 @@ export function allocZeroed(size: usize): usize {
 export function realloc(ptr: usize, oldSize: usize, newSize: usize): usize {
   if (ptr != 0 && ((ptr + oldSize + ALIGN_MASK) & ~ALIGN_MASK) == current()) {
     const end = (ptr + newSize + ALIGN_MASK) & ~ALIGN_MASK;
-    ensureCapacity(end);
+    if (end > knownCapacity) ensureCapacity(end);
     heapPtr = end;
     return ptr;
   }
@@ -103,6 +113,19 @@ export function realloc(ptr: usize, oldSize: usize, newSize: usize): usize {
 
 export function heapTop(): usize {
   return current();
+}
+
+/** The first byte of the region between the runtime's static data and the heap. Heap resets never reach it
+ * (opa_heap_ptr_set refuses pointers below the heap base), so what is written there lasts as long as the instance.
+ * It is zero at instantiation only if the host's memory is; its one user keeps its own bookkeeping in globals. */
+export function persistentRegionStart(): usize {
+  return (__heap_base + ALIGN_MASK) & ~ALIGN_MASK;
+}
+
+/** The end of that region: the heap base, but never beyond the heap base the runtime was built with, which is
+ * what the module's initial memory (2 pages) is sure to hold. */
+export function persistentRegionEnd(): usize {
+  return taskgate_heap_base < BUILT_HEAP_BASE ? taskgate_heap_base : BUILT_HEAP_BASE;
 }
 
 /** Counts heap resets: anything cached in memory allocated before the last reset may have been overwritten. */

@@ -15,6 +15,23 @@ import { compareValues } from "./compare";
   return byEntryKey ? <usize>load<u32>(p) : p;
 }
 
+/** Up to this many pointers are sorted in place by insertion (no scratch buffer): most sets and objects a policy
+ * builds are this small. */
+const SMALL: u32 = 8;
+
+/** Stable: an element moves left only past strictly greater ones. */
+function insertionSort(base: usize, n: u32, byEntryKey: bool): void {
+  for (let i: u32 = 1; i < n; i++) {
+    const p = at(base, i);
+    let j = i;
+    while (j > 0 && compareValues(sortKey(at(base, j - 1), byEntryKey), sortKey(p, byEntryKey)) > 0) {
+      store<u32>(base + ((<usize>j) << 2), <u32>at(base, j - 1));
+      j--;
+    }
+    store<u32>(base + ((<usize>j) << 2), <u32>p);
+  }
+}
+
 function merge(src: usize, dst: usize, lo: u32, mid: u32, hi: u32, byEntryKey: bool): void {
   let i = lo;
   let j = mid;
@@ -30,6 +47,10 @@ function merge(src: usize, dst: usize, lo: u32, mid: u32, hi: u32, byEntryKey: b
 /** Sorts n pointers at base in place. */
 export function sortPointers(base: usize, n: u32, byEntryKey: bool): void {
   if (n < 2) return;
+  if (n <= SMALL) {
+    insertionSort(base, n, byEntryKey);
+    return;
+  }
   const bytes = (<usize>n) << 2;
   let src = base;
   let dst = alloc(bytes);

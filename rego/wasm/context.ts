@@ -19,6 +19,8 @@ export interface EmitContext {
   memo: Memo;
   constCount: number;
   funcs: ReadonlyMap<string, PlannedFunction>;
+  /** Functions may keep looked-up paths in locals (see lookup-cache.ts). */
+  cacheLookups: boolean;
 }
 
 /** The run-time address of a byte of static data. */

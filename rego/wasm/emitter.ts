@@ -8,6 +8,7 @@ import type { EmitContext, PlannedFunction } from './context.js';
 import { addGeneratedExports, pruneExports, replaceRunEntrypoint } from './exports.js';
 import { HostBuiltins } from './host-builtins.js';
 import { RuntimeLink } from './link.js';
+import { changesOnlyNewCollections } from './lookup-cache.js';
 import { Memo } from './memo.js';
 import { planFunction } from './names.js';
 import { readRuntimeBinary } from './runtime-binary.js';
@@ -53,6 +54,7 @@ export async function emit(plan: Plan): Promise<EmittedPolicy> {
       memo: new Memo(module, plan.memoSlots),
       constCount: plan.consts.length,
       funcs: plannedFunctions(plan),
+      cacheLookups: changesOnlyNewCollections(plan),
     };
     addStartGlobals(module);
     const constants = buildConstants(ctx, plan.consts);

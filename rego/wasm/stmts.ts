@@ -4,6 +4,7 @@ import binaryen from 'binaryen';
 import type { Block, Func, Local, Stmt } from '../plan/ir.js';
 import { builtinCall } from './builtin-call.js';
 import { abort, type EmitContext } from './context.js';
+import { cachedLookups } from './lookup-cache.js';
 import { printStatement } from './print.js';
 import { constGlobal, planFunction } from './names.js';
 
@@ -25,21 +26,33 @@ export function compileFunction(ctx: EmitContext, func: Func): void {
   ctx.module.addFunction(planFunction(func.name), params, i32, vars, body);
 }
 
+/** A lookup cache slot's value before its path's first lookup in a call: no value pointer is 1 (they are aligned). */
+const NOT_LOOKED_UP = 1;
+
 class FuncCompiler {
   scratchLocals = 0;
   private readonly labels: string[] = [];
   private labelCount = 0;
   private readonly m: binaryen.Module;
+  /** dot statement to the scratch local caching its path's value (see lookup-cache.ts) */
+  private readonly lookupSlots = new Map<Stmt, number>();
+  private readonly slotLocals: number[] = [];
 
   constructor(
     private readonly ctx: EmitContext,
     private readonly func: Func,
   ) {
     this.m = ctx.module;
+    for (const [stmt, ordinal] of ctx.cacheLookups ? cachedLookups(func) : []) {
+      while (this.slotLocals.length <= ordinal) this.slotLocals.push(this.scratch());
+      this.lookupSlots.set(stmt, this.slotLocals[ordinal]);
+    }
   }
 
   functionBody(): Expr {
-    return this.m.block(null, [this.block(this.func.body), this.get(this.func.result)], i32);
+    const m = this.m;
+    const clearSlots = this.slotLocals.map((l) => m.local.set(l, m.i32.const(NOT_LOOKED_UP)));
+    return m.block(null, [...clearSlots, this.block(this.func.body), this.get(this.func.result)], i32);
   }
 
   /** A labelled block that a failure inside `body` leaves; `tail` runs after body when nothing failed. */
@@ -116,10 +129,7 @@ class FuncCompiler {
       case 'reset':
         return this.set(s.target, m.i32.const(0));
       case 'dot':
-        return this.setOrFail(
-          s.target,
-          this.whenDefined([s.source, s.key], this.runtime('opa_value_get', [this.get(s.source), this.get(s.key)])),
-        );
+        return this.dot(s);
       case 'len':
         // `count` is the builtin with exactly this meaning (code points for strings, undefined for scalars).
         return this.setOrFail(s.target, this.whenDefined([s.source], builtinCall(this.ctx, 'count', [this.get(s.source)])));
@@ -147,9 +157,7 @@ class FuncCompiler {
       case 'notEqual':
         return this.failIf(m.if(this.anyUndefined([s.a, s.b]), m.i32.const(1), this.equal(s.a, s.b)));
       case 'isTrue':
-        return this.failIf(
-          m.if(m.i32.eqz(this.get(s.source)), m.i32.const(1), this.runtime('opa_value_is_false', [this.get(s.source)])),
-        );
+        return this.failIf(m.if(m.i32.eqz(this.get(s.source)), m.i32.const(1), this.isFalse(s.source)));
       case 'isDefined':
         return this.failIf(m.i32.eqz(this.get(s.source)));
       case 'isUndefined':
@@ -159,7 +167,7 @@ class FuncCompiler {
           m.if(
             m.i32.eqz(this.get(s.source)),
             m.i32.const(1),
-            m.i32.ne(this.runtime('opa_value_type', [this.get(s.source)]), m.i32.const(TYPE_CODE[s.type])),
+            m.i32.ne(this.typeCode(s.source), m.i32.const(TYPE_CODE[s.type])),
           ),
         );
       case 'block':
@@ -182,6 +190,34 @@ class FuncCompiler {
       case 'memoSet':
         return this.ctx.memo.set(s.slot, this.local(s.source));
     }
+  }
+
+  // Conditions and type tests are the commonest statements: they read the value's header inline (the runtime's
+  // layout, README "For the emitter": the type code is the first byte, a boolean's value the word at offset 4)
+  // instead of calling opa_value_type / opa_value_is_false. The local must hold a defined value.
+  private typeCode(value: Local): Expr {
+    return this.m.i32.load8_u(0, 1, this.get(value));
+  }
+
+  private isFalse(value: Local): Expr {
+    const m = this.m;
+    return m.if(
+      m.i32.eq(this.typeCode(value), m.i32.const(TYPE_CODE.boolean)),
+      m.i32.eqz(m.i32.load(4, 4, this.get(value))),
+      m.i32.const(0),
+    );
+  }
+
+  /** A lookup; through its path's cache slot when the path is looked up more than once in the function. */
+  private dot(s: Extract<Stmt, { op: 'dot' }>): Expr {
+    const m = this.m;
+    const lookup = this.whenDefined([s.source, s.key], this.runtime('opa_value_get', [this.get(s.source), this.get(s.key)]));
+    const slot = this.lookupSlots.get(s);
+    if (slot === undefined) return this.setOrFail(s.target, lookup);
+    return m.block(null, [
+      m.if(m.i32.eq(m.local.get(slot, i32), m.i32.const(NOT_LOOKED_UP)), m.local.set(slot, lookup)),
+      this.setOrFail(s.target, m.local.get(slot, i32)),
+    ]);
   }
 
   private equal(a: Local, b: Local): Expr {
@@ -243,31 +279,30 @@ class FuncCompiler {
   }
 
   /**
-   * for (cursor = iter(coll, 0); cursor; cursor = iter(coll, cursor)) { key = cursor; value = coll[cursor]; body }
-   * The collection and the cursor live in scratch locals, so a body that reassigns key, value or source cannot
-   * derail the iteration.
+   * for (i = 0; entry = scan_entry(coll, i); i++) { key = entry.key; value = entry.value; body }
+   * Positions, not keys, drive the walk (see the runtime's taskgate_scan_entry, which is 0 past the end and for
+   * scalars). The collection and the position live in scratch locals, so a body that reassigns key, value or
+   * source cannot derail the iteration.
    */
   private scan(source: Local, key: Local, value: Local, body: Block): Expr {
     const m = this.m;
     const coll = this.scratch();
-    const cursor = this.scratch();
+    const position = this.scratch();
+    const entry = this.scratch();
     const next = `L${this.labelCount++}`;
-    const isCollection = m.i32.lt_u(
-      m.i32.sub(this.runtime('opa_value_type', [m.local.get(coll, i32)]), m.i32.const(TYPE_CODE.array)),
-      m.i32.const(3),
-    );
     const iteration = m.loop(next, m.block(null, [
-      m.local.set(cursor, this.runtime('opa_value_iter', [m.local.get(coll, i32), m.local.get(cursor, i32)])),
-      m.if(m.local.get(cursor, i32), m.block(null, [
-        this.set(key, m.local.get(cursor, i32)),
-        this.set(value, this.runtime('opa_value_get', [m.local.get(coll, i32), m.local.get(cursor, i32)])),
+      m.local.set(entry, this.runtime('taskgate_scan_entry', [m.local.get(coll, i32), m.local.get(position, i32)])),
+      m.if(m.local.get(entry, i32), m.block(null, [
+        this.set(key, m.i32.load(0, 4, m.local.get(entry, i32))),
+        this.set(value, m.i32.load(4, 4, m.local.get(entry, i32))),
+        m.local.set(position, m.i32.add(m.local.get(position, i32), m.i32.const(1))),
         this.block(body),
         m.br(next),
       ])),
     ]));
     return m.block(null, [
       m.local.set(coll, this.get(source)),
-      m.if(m.local.get(coll, i32), m.if(isCollection, m.block(null, [m.local.set(cursor, m.i32.const(0)), iteration]))),
+      m.if(m.local.get(coll, i32), m.block(null, [m.local.set(position, m.i32.const(0)), iteration])),
     ]);
   }
 

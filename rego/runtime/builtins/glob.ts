@@ -9,6 +9,8 @@ import { TYPE_ARRAY, TYPE_NULL, makeBool, stringData, stringLen, typeOf } from "
 import { arrayAt, arrayLen } from "../collections";
 import { decodeRune, runeLength } from "../utf8";
 import { isString } from "./args";
+import { hashBytes } from "../compare";
+import { KIND_GLOB, cacheProgram, cachedProgram } from "./program_cache";
 import {
   CLASS_NEGATED, OP_CLASS, OP_FAIL, OP_JMP, OP_MATCH, OP_SPLIT, Program, emit, newProgram, runProgram, setX, setY,
   xAt,
@@ -226,11 +228,29 @@ function delimitersOf(v: usize): Delimiters | null {
   return d;
 }
 
+/** What a glob program is compiled from, as one byte string: [delimiter count u32 | delimiter ranges | pattern]. */
+function cacheKey(pattern: usize, d: Delimiters): usize {
+  const rangeBytes = (<usize>d.count) << 3;
+  const len = <usize>stringLen(pattern);
+  const key = alloc(4 + rangeBytes + len);
+  store<u32>(key, d.count);
+  if (rangeBytes > 0) memory.copy(key + 4, d.ranges, rangeBytes);
+  memory.copy(key + 4 + rangeBytes, stringData(pattern), len);
+  return key;
+}
+
 export function globMatch(pattern: usize, delimiters: usize, value: usize): usize {
   if (!isString(pattern) || !isString(value) || delimiters == 0) return 0;
   const d = delimitersOf(delimiters);
   if (d == null) return 0;
-  const program = compileGlob(pattern, d);
-  if (program == null) return 0;
+  const key = cacheKey(pattern, d);
+  const keyLen = 4 + (d.count << 3) + stringLen(pattern);
+  const hash = hashBytes(key, keyLen);
+  let program = cachedProgram(KIND_GLOB, key, keyLen, hash);
+  if (program == null) {
+    program = compileGlob(pattern, d);
+    if (program == null) return 0;
+    cacheProgram(KIND_GLOB, key, keyLen, hash, program);
+  }
   return makeBool(runProgram(program, stringData(value), <usize>stringLen(value), true));
 }
