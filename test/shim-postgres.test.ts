@@ -222,6 +222,23 @@ describe('simple query', () => {
     }
   });
 
+  it('with standard_conforming_strings off, refuses text with backslashes, which would hide a statement from the analysis', async () => {
+    const c = await connected([`${RESOURCE}:read:public.orders`]);
+    try {
+      await c.query('SET standard_conforming_strings = off');
+      // With the setting on (how the analysis reads it) this is one harmless SELECT of two strings; with it off,
+      // Postgres reads the first string up to the second quote and then runs the DELETE.
+      const e = await failure(c.query("SELECT 'x\\' || ' ; DELETE FROM public.orders; --'"));
+      expect(e.code).toBe('42501');
+      expect(e.message).toContain('standard_conforming_strings is off');
+      await c.query('SET standard_conforming_strings = on');
+      expect((await c.query("SELECT 'a\\b' AS s")).rows).toEqual([{ s: 'a\\b' }]);
+    } finally {
+      await c.end();
+    }
+    expect(await postgres.psql('SELECT count(*) FROM public.orders')).toBe('50\n');
+  });
+
   it('a denied statement inside a transaction fails the transaction, as a Postgres error would', async () => {
     const c = await connected([`${RESOURCE}:read:public.orders`]);
     try {

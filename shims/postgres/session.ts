@@ -492,6 +492,11 @@ export class ClientSession {
     | { refusal: string }
     | { operation: PostgresOperation; prepared: Map<string, StatementDescription>; before: Map<string, StatementDescription>; parameters: readonly string[] }
   > {
+    // libpg-query reads '...' strings as Postgres does with standard_conforming_strings on. With it off, a
+    // backslash in a string is an escape, so the same characters could hide a statement from the analysis.
+    if (!this.standardConformingStrings && text.includes('\\')) {
+      return { refusal: 'standard_conforming_strings is off in this session, so a backslash could end a string where the shim\'s analysis does not; run SET standard_conforming_strings = on first' };
+    }
     if (this.searchPathStale) {
       const refreshed = await this.refreshSessionState();
       if (refreshed === 'busy') return { refusal: 'an earlier statement of this pipeline may have changed the search_path; send Sync before this statement' };
