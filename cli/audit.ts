@@ -15,7 +15,7 @@ import { DATA_DIR_HELP, DATA_DIR_OPTIONS, dataDirOf, expectedFailureMessage, wit
 import { formatTable } from './table.js';
 
 const VERDICTS: readonly Verdict[] = ['allow', 'deny', 'mask', 'require_approval'];
-const KINDS: readonly AuditKind[] = ['decision', 'approval', 'task_issued', 'task_revoked'];
+const KINDS: readonly AuditKind[] = ['decision', 'approval', 'task_issued', 'task_revoked', 'session_closed'];
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -120,9 +120,10 @@ async function runList(parsed: Parsed, io: Io, usage: string): Promise<number> {
   return EXIT_OK;
 }
 
-/** One line that says why: a decision's reasons, or who acted on a task or approval. */
+/** One line that says why: a decision's reasons, who acted on a task or approval, what a closed session did. */
 function summaryOf(record: AuditRecord): string {
   if (record.kind === 'decision') return (record.reasons ?? []).join('; ');
+  if (record.kind === 'session_closed') return sessionSummaryOf(record.detail);
   const detail =
     record.detail !== null && typeof record.detail === 'object' && !Array.isArray(record.detail) ? record.detail : {};
   const parts = [
@@ -132,6 +133,14 @@ function summaryOf(record: AuditRecord): string {
     typeof detail.expires_at === 'string' ? `expires ${detail.expires_at}` : undefined,
   ];
   return parts.filter((p) => p !== undefined).join(', ');
+}
+
+/** `cells_masked=0 decisions=2 ...`, by name (records keep canonical JSON); the decider accepts only flat summaries. */
+function sessionSummaryOf(detail: AuditRecord['detail']): string {
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return 'closed, no summary sent';
+  return Object.entries(detail)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join(' ');
 }
 
 function filterOf(parsed: Parsed, usage: string, now: Date): AuditFilter {

@@ -67,13 +67,19 @@ export function contentOfEntry(entry: AuditEntry): AuditContent {
         actor: requiredString(entry.actor, 'actor'),
         detail: canonicalJson(approvalDetail(entry.action, entry.reason), 'detail'),
       };
+    case 'session_closed':
+      return {
+        ...contextColumns(entry),
+        session_id: requiredString(entry.sessionId, 'sessionId'),
+        detail: entry.summary === undefined ? null : canonicalJson(summaryObject(entry.summary), 'summary'),
+      };
     default:
       throw invalid(`unknown entry kind ${JSON.stringify((entry as { kind: unknown }).kind)}`);
   }
 }
 
-/** The columns decisions and approvals share: who, which task, which resource, what operation. */
-function contextColumns(entry: AuditEntry): AuditContent {
+/** The columns every appended kind shares: who, which task, which resource, what operation. */
+function contextColumns(entry: AuditEntry & { readonly operationKind?: string; readonly operationAction?: string }): AuditContent {
   return {
     ...emptyContent(entry.kind),
     session_id: optionalString(entry.sessionId, 'sessionId'),
@@ -93,6 +99,11 @@ function approvalDetail(action: unknown, reason: unknown): JsonValue {
   }
   const why = optionalString(reason, 'reason');
   return why === null ? { action } : { action, reason: why };
+}
+
+function summaryObject(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('summary must be a JSON object');
+  return value;
 }
 
 function verdictOf(value: unknown): Verdict {

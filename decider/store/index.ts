@@ -93,15 +93,31 @@ export interface ApprovalEntry {
   readonly operationAction?: string;
 }
 
-/** What a caller may append. Task events are written by `issueTask` / `revokeTask` themselves. */
-export type AuditEntry = DecisionEntry | ApprovalEntry;
+/**
+ * A shim closed its session (CloseSession) and reported what it saw. The context comes from the decider's session,
+ * never from the shim; `summary` is the shim's own account (statements, decisions, rows, masked cells ...).
+ */
+export interface SessionClosedEntry {
+  readonly kind: 'session_closed';
+  readonly sessionId: string;
+  readonly subject?: string;
+  readonly issuer?: string;
+  readonly taskId?: string;
+  readonly taskName?: string;
+  readonly resource?: string;
+  /** A JSON object; absent when the shim sent no summary. */
+  readonly summary?: { readonly [key: string]: JsonValue };
+}
 
-export type AuditKind = 'decision' | 'approval' | 'task_issued' | 'task_revoked';
+/** What a caller may append. Task events are written by `issueTask` / `revokeTask` themselves. */
+export type AuditEntry = DecisionEntry | ApprovalEntry | SessionClosedEntry;
+
+export type AuditKind = 'decision' | 'approval' | 'task_issued' | 'task_revoked' | 'session_closed';
 
 /**
  * A stored record: one flat shape for every kind, with null where a kind has no value. `detail` holds what
  * only one kind has: approval `{action, reason?}`, task_issued `{purpose, grants, issued_at, expires_at}`,
- * task_revoked `{reason}`. `actor` is the approver, the issuer of a task, or who revoked it.
+ * task_revoked `{reason}`, session_closed the shim's summary (null when it sent none). `actor` is the approver, the issuer of a task, or who revoked it.
  */
 export interface AuditRecord {
   readonly seq: number;
