@@ -84,19 +84,6 @@ async function startStack(policies: string): Promise<Stack> {
   return { policies, deciderPort, decider, grpc: connectDecider(`127.0.0.1:${deciderPort}`), shim: await startShim(deciderPort, APPROVAL_WAIT_MS) };
 }
 
-/**
- * The decider compiles data.taskgate.approve when the first request comes in; on a busy machine the first vote can
- * outlast a client's deadline. One held statement and one refused vote get that done before the tests count time.
- */
-async function warmUp(stack: Stack): Promise<void> {
-  const held = psql(RISKY, await issueToken(dataDir, 'warm-up', GRANTS), stack.shim.port);
-  const id = await held.approvalId;
-  const mallory = await sign('mallory', ['dev']);
-  await eventually(async () => (await stack.grpc.approve({ approval_id: id, credential: mallory }).catch(() => undefined))?.error_code === 'approver_not_allowed', 'the approve policy is compiled', 120_000);
-  held.child.kill('SIGKILL');
-  await held.done;
-}
-
 /** Stops the stack's decider and starts it again on the same port and data directory. */
 async function restartDecider(stack: Stack): Promise<void> {
   await stack.decider.close();
@@ -145,7 +132,6 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => webhookServer.listen(0, '127.0.0.1', resolve));
   // The first start makes the data directory (and the task signing key) the later stacks share.
   shipped = await startStack('policies');
-  await warmUp(shipped);
 }, 300_000);
 
 afterAll(async () => {
@@ -408,7 +394,6 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
     const held = psql(RISKY, await issueToken(dataDir, 'orders-restart', GRANTS), shipped.shim.port);
     const id = await held.approvalId;
     await restartDecider(shipped);
-    await warmUp(shipped);
     expect((await approval(shipped, id)).status).toBe('pending');
     expect(await approveWithCli(shipped, id, await sign('bob', ['dba']))).toMatchObject({ code: 0 });
     const result = await held.done;
@@ -422,8 +407,6 @@ describe('approval settings from a copy of the policy', () => {
   beforeAll(async () => {
     shortTtl = await startStack(policiesWith('short', { ttl_seconds: 2 }));
     twoInWindow = await startStack(policiesWith('two-window', { min: 2, scope: 'window' }));
-    // The short-lived requests of shortTtl expire before anyone votes on them, so only the other needs it.
-    await warmUp(twoInWindow);
   }, 300_000);
 
   it('expires a request nobody decides, and the client is told', async () => {

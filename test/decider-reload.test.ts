@@ -66,7 +66,7 @@ async function expectAnswersMatchRevisions(decider: TestDecider, answers: Decisi
 
 describe('policy reload', () => {
   it('gives up on a compile that does not finish in time', async () => {
-    const result = await compileInWorker({ dir: 'policies', entrypoint: 'taskgate/decision' }, 1);
+    const result = await compileInWorker({ dir: 'policies', entrypoints: ['taskgate/decision'] }, 1);
     expect(result).toEqual({ ok: false, error: 'compiling took longer than 0.001 s; gave up' });
   });
 

@@ -126,7 +126,6 @@ export class ApprovalService {
     }
     const approval = this.view(record, now);
     this.options.notifier?.notify('requested', approval);
-    this.options.approverPolicy?.prepare?.();
     return approval;
   }
 
@@ -318,7 +317,7 @@ export class ApprovalService {
     }
     const policy = this.options.approverPolicy;
     const verdict = policy
-      ? await policy.decide({ approver, request: requestDocument(before), now: this.clock().toISOString() })
+      ? policy.decide({ approver, request: requestDocument(before), now: this.clock().toISOString() })
       : { allowed: false, reasons: ['no approve policy is loaded here'] };
     if (!verdict.allowed) {
       throw new ApprovalError(

@@ -2,8 +2,7 @@
  * Just-in-time approvals, protocol-neutral. How the decider puts it together at start:
  *
  *   const settings = validateApprovalsConfig(rawYaml.approvals, { baseDir: dirname(configFile) });
- *   const approverPolicy = new ReloadableApproverPolicy(policySource);
- *   await approverPolicy.reload();                 // and again after every policy reload
+ *   const approverPolicy = activeApproverPolicy(policyEngine);   // follows every reload of the decision policy
  *   const webhook = settings.webhook && new ApprovalWebhook({ ...settings.webhook, log });
  *   const approvals = new ApprovalService({ store, approverPolicy, notifier: webhook });
  *
@@ -14,10 +13,8 @@
  */
 export { ApprovalService, requestDocument, type ApprovalAsker, type ApprovalNotifier, type ApprovalServiceOptions, type ApprovalUse } from './approvals.js';
 export {
+  activeApproverPolicy,
   APPROVE_ENTRYPOINT,
-  approverPolicyOf,
-  loadApproverPolicy,
-  ReloadableApproverPolicy,
   type ApproveInput,
   type ApproverPolicy,
   type ApproverVerdict,

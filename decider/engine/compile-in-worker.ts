@@ -4,11 +4,19 @@ import { Worker } from 'node:worker_threads';
 
 export interface CompileRequest {
   readonly dir: string;
-  readonly entrypoint: string;
+  /** Slash-separated, e.g. `taskgate/decision`; all compiled into one module. */
+  readonly entrypoints: readonly string[];
 }
 
 export type CompileResult =
-  | { readonly ok: true; readonly wasm: Uint8Array; readonly data: Record<string, unknown>; readonly files: number }
+  | {
+      readonly ok: true;
+      readonly wasm: Uint8Array;
+      readonly data: Record<string, unknown>;
+      readonly files: number;
+      /** Requested entrypoints no rule defines: the module answers them undefined. */
+      readonly undefinedEntrypoints: readonly string[];
+    }
   | { readonly ok: false; readonly error: string };
 
 /**

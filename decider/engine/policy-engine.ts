@@ -2,16 +2,30 @@
 //
 // A decision evaluates synchronously against the policy that is active when it starts, and reports that policy's
 // revision, so a reload can never mix two policies in one decision nor attribute a decision to the wrong one.
-// A reload that fails keeps the active policy and says why.
+// The same module answers who may approve (`data.taskgate.approve`), so decisions and votes always follow one
+// revision. A reload that fails keeps the active policy and says why.
 import { EvalError, loadEngine, toEvalError, type Engine } from '../../rego/engine.js';
 import { denyBecause, validateDecision, type Decision } from './decision.js';
-import { DECISION_ENTRYPOINT, describeSource, loadPolicySource, PolicyLoadError, type PolicySource } from './policy-source.js';
+import {
+  APPROVE_ENTRYPOINT,
+  DECISION_ENTRYPOINT,
+  describeSource,
+  loadPolicySource,
+  PolicyLoadError,
+  type LoadedPolicy,
+  type PolicySource,
+} from './policy-source.js';
 
 export interface ActivePolicy {
   readonly engine: Engine;
   readonly revision: string;
   readonly description: string;
   readonly loadedAt: Date;
+  /**
+   * Why this policy cannot say who may approve (no `data.taskgate.approve`), naming the fix; every vote is
+   * refused with it. Absent when it can.
+   */
+  readonly approveMissing?: string;
 }
 
 export interface EngineDecision {
@@ -110,7 +124,9 @@ export class PolicyEngine {
       if (!engine.entrypoints.includes(DECISION_ENTRYPOINT)) {
         throw new PolicyLoadError(`${loaded.description} has no entrypoint ${DECISION_ENTRYPOINT}`);
       }
-      this.active = { engine, revision: loaded.revision, description: loaded.description, loadedAt: new Date() };
+      const approveMissing = approveMissingReason(this.options.source, loaded, engine);
+      this.active = { engine, revision: loaded.revision, description: loaded.description, loadedAt: new Date(), ...(approveMissing ? { approveMissing } : {}) };
+      if (approveMissing !== undefined) this.options.log(`policy: ${approveMissing}`);
       return { status: 'loaded', revision: loaded.revision, description: loaded.description, previous: previous?.revision };
     } catch (e) {
       const error = e instanceof PolicyLoadError || e instanceof EvalError ? e.message : `unexpected failure: ${(e as Error)?.stack ?? String(e)}`;
@@ -130,4 +146,24 @@ export class PolicyEngine {
     }
     this.options.onReload?.(outcome);
   }
+}
+
+/**
+ * A bundle may have been built for decisions only; a directory may define no approve rule at all (the compiler
+ * then answers it undefined, which would read as "this approver is not allowed" at every vote).
+ */
+function approveMissingReason(source: PolicySource, loaded: LoadedPolicy, engine: Engine): string | undefined {
+  if (!engine.entrypoints.includes(APPROVE_ENTRYPOINT)) {
+    return (
+      `${loaded.description} has no entrypoint ${APPROVE_ENTRYPOINT}, so every approval vote is refused; ` +
+      `rebuild it with \`taskgate policy build -e ${DECISION_ENTRYPOINT} -e ${APPROVE_ENTRYPOINT}\``
+    );
+  }
+  if (loaded.undefinedEntrypoints.includes(APPROVE_ENTRYPOINT)) {
+    return (
+      `${describeSource(source)} defines no rule data.taskgate.approve, so every approval vote is refused; ` +
+      'add one that says who may approve (see docs/approvals.md)'
+    );
+  }
+  return undefined;
 }

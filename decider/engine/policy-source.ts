@@ -1,12 +1,15 @@
 // Where the decider's policy comes from: a directory of Rego and data compiled at (re)load, or a bundle built by
-// `taskgate policy build` or `opa build -t wasm`. Either way the result is one WASM module, its data, and a
-// revision that names exactly this content in the audit log.
+// `taskgate policy build` or `opa build -t wasm`. Either way the result is one WASM module with both entrypoints
+// (what is decided, and who may approve), its data, and a revision that names exactly this content in the audit
+// log, so a reload switches both at once.
 import { readFile } from 'node:fs/promises';
 import { BundleError, defaultRevision, readBundle } from '../../rego/bundle.js';
 import { normalizeEntrypoint } from '../../rego/compile.js';
 import { compileInWorker } from './compile-in-worker.js';
 
 export const DECISION_ENTRYPOINT = 'taskgate/decision';
+/** `data.taskgate.approve`: who may approve a request (decider/approvals/approver-policy.ts). */
+export const APPROVE_ENTRYPOINT = 'taskgate/approve';
 
 export type PolicySource = { readonly kind: 'directory'; readonly path: string } | { readonly kind: 'bundle'; readonly path: string };
 
@@ -16,6 +19,8 @@ export interface LoadedPolicy {
   readonly revision: string;
   /** For the log: what was loaded, e.g. `policies/ (12 files)`. */
   readonly description: string;
+  /** Entrypoints the module answers undefined because no rule defines them (a directory only says). */
+  readonly undefinedEntrypoints: readonly string[];
 }
 
 /** A policy that cannot be used; the message says which file and why. */
@@ -36,7 +41,7 @@ export async function loadPolicySource(source: PolicySource): Promise<LoadedPoli
 }
 
 async function loadDirectory(dir: string): Promise<LoadedPolicy> {
-  const result = await compileInWorker({ dir, entrypoint: DECISION_ENTRYPOINT });
+  const result = await compileInWorker({ dir, entrypoints: [DECISION_ENTRYPOINT, APPROVE_ENTRYPOINT] });
   if (!result.ok) throw new PolicyLoadError(`cannot compile ${dir}:\n${result.error}`);
   return {
     wasm: result.wasm,
@@ -45,6 +50,7 @@ async function loadDirectory(dir: string): Promise<LoadedPolicy> {
     // from it carry one revision.
     revision: defaultRevision(result.wasm, result.data),
     description: `${dir} (${result.files} policy file${result.files === 1 ? '' : 's'}, compiled)`,
+    undefinedEntrypoints: result.undefinedEntrypoints,
   };
 }
 
@@ -62,11 +68,11 @@ async function loadBundleFile(file: string): Promise<LoadedPolicy> {
     if (bundle.manifest.wasm !== undefined && !entrypoints.includes(DECISION_ENTRYPOINT)) {
       throw new PolicyLoadError(
         `bundle ${file} has no entrypoint ${DECISION_ENTRYPOINT} (it has: ${entrypoints.join(', ') || 'none'}); ` +
-          `build it with -e ${DECISION_ENTRYPOINT}`,
+          `build it with -e ${DECISION_ENTRYPOINT} -e ${APPROVE_ENTRYPOINT}`,
       );
     }
     const revision = bundle.manifest.revision || defaultRevision(bundle.wasm, bundle.data);
-    return { wasm: bundle.wasm, data: bundle.data, revision, description: `bundle ${file}` };
+    return { wasm: bundle.wasm, data: bundle.data, revision, description: `bundle ${file}`, undefinedEntrypoints: [] };
   } catch (e) {
     if (e instanceof PolicyLoadError) throw e;
     if (e instanceof BundleError) throw new PolicyLoadError(`cannot read bundle ${file}: ${e.message}`);

@@ -9,7 +9,7 @@ import { watchPolicySource, type PolicyWatcher } from '../engine/watch.js';
 import { startHttpServer, type HttpServer } from '../http.js';
 import type { Store } from '../store/index.js';
 import { ApprovalService } from '../approvals/approvals.js';
-import { ReloadableApproverPolicy } from '../approvals/approver-policy.js';
+import { activeApproverPolicy } from '../approvals/approver-policy.js';
 import type { ApprovalsSettings } from '../approvals/config.js';
 import { ApprovalWebhook } from '../approvals/webhook.js';
 import { DecisionService, type VerifyCredential } from './decision-service.js';
@@ -65,9 +65,6 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
   const { config, log } = options;
   const metrics = new DeciderMetrics();
   const source = policySourceOf(config);
-  // Who may approve (data.taskgate.approve) comes from the same policy: compiled when first needed (a request is
-  // recorded, or a vote comes), and again after each reload.
-  const approverPolicy = new ReloadableApproverPolicy(source, log);
   const engine = new PolicyEngine({
     source,
     evaluationTimeoutMs: config.evaluationTimeoutMs,
@@ -77,7 +74,6 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
       if (outcome.status === 'loaded') {
         metrics.policyRevision = outcome.revision;
         metrics.policyLoadedAtMs = Date.now();
-        approverPolicy.invalidate();
       }
     },
   });
@@ -89,7 +85,8 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
   metrics.openSessions = () => sessions.size;
   const approvals = new ApprovalService({
     store: options.store,
-    approverPolicy,
+    // Who may approve (data.taskgate.approve) is answered by the module that decides, so a reload switches both.
+    approverPolicy: activeApproverPolicy(engine),
     ...(options.approvals?.webhook ? { notifier: new ApprovalWebhook({ ...options.approvals.webhook, log }) } : {}),
     // Sessions live in memory: a request asked in a session this decider does not hold, before it started, was
     // asked of a previous run, and that session ended with it.
