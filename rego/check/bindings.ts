@@ -8,7 +8,7 @@
 //   - negated expressions bind nothing.
 import type { Expr, Term } from '../syntax/ast.js';
 import type { ArityOf } from './calls.js';
-import { forEachRef, patternVars, termVars } from './walk.js';
+import { evaluatedTerms, forEachRef, patternVars, termVars } from './walk.js';
 
 type VarSet = Set<string>;
 
@@ -144,24 +144,6 @@ function unifyOutputs(safe: ReadonlySet<string>, a: Term, b: Term): VarSet {
   const u = new Unifier(safe);
   u.unify(a, b);
   return u.unified;
-}
-
-/** The terms an expression evaluates, without its `with` values (those are inputs only). */
-function evaluatedTerms(e: Expr): Term[] {
-  switch (e.type) {
-    case 'term':
-      return [e.term];
-    case 'unify':
-    case 'assign':
-      return [e.left, e.right];
-    case 'somein':
-      return e.key ? [e.key, e.value, e.collection] : [e.value, e.collection];
-    case 'every':
-      return [e.domain];
-    case 'some':
-    case 'logic':
-      return [];
-  }
 }
 
 /** Variables `e` binds when the variables in `safe` are already bound. */

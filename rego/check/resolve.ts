@@ -4,7 +4,7 @@
 // global of the same name everywhere in its body; a variable that is only unified keeps denoting the global.
 import { RegoError } from '../errors.js';
 import type { Body, Expr, Import, Location, Module, Rule, Term } from '../syntax/ast.js';
-import { mapTerm, patternVars, ROOT_DOCUMENTS } from './walk.js';
+import { mapTerm, patternVars, rebuildExpr, ROOT_DOCUMENTS } from './walk.js';
 
 /** What a global name stands for: a root document and the path under it. */
 interface GlobalRef {
@@ -164,29 +164,15 @@ class Resolver {
   }
 
   private expr(e: Expr, hidden: Hidden): Expr {
-    const r = (t: Term): Term => this.term(t, hidden);
-    const withs = e.with.map((w) => ({ ...w, target: r(w.target), value: r(w.value) }));
-    switch (e.type) {
-      case 'term':
-        return { ...e, term: r(e.term), with: withs };
-      case 'unify':
-      case 'assign':
-        return { ...e, left: r(e.left), right: r(e.right), with: withs };
-      case 'some':
-        return { ...e, with: withs };
-      case 'somein':
-        return { ...e, key: e.key && r(e.key), value: r(e.value), collection: r(e.collection), with: withs };
-      case 'every': {
-        const scope = declaredVars(e.body);
-        for (const t of [e.key, e.value]) if (t) for (const v of patternVars(t)) scope.add(v.name);
-        const inner = [...hidden, scope];
-        return { ...e, domain: r(e.domain), body: this.body(e.body, inner), with: withs };
-      }
-      case 'logic': {
-        const operands = e.operands.map((operand) => this.body(operand, [...hidden, declaredVars(operand)]));
-        return { ...e, operands, with: withs };
-      }
-    }
+    return rebuildExpr(e, {
+      term: (t) => this.term(t, hidden),
+      every: ({ key, value, body }) => {
+        const scope = declaredVars(body);
+        for (const t of [key, value]) if (t) for (const v of patternVars(t)) scope.add(v.name);
+        return { key, value, body: this.body(body, [...hidden, scope]) };
+      },
+      operand: (operand) => this.body(operand, [...hidden, declaredVars(operand)]),
+    });
   }
 }
 

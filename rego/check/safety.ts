@@ -9,7 +9,7 @@ import type { Body, Expr, Location, Rule, Term } from '../syntax/ast.js';
 import { outputVars } from './bindings.js';
 import type { ArityOf } from './calls.js';
 import type { LocalNames } from './names.js';
-import { bodyVars, closureVars, exprVars, mapTerm, ROOT_DOCUMENTS, termVars, type VarLocations } from './walk.js';
+import { bodyVars, closureVars, exprVars, mapTerm, rebuildExpr, ROOT_DOCUMENTS, termVars, type VarLocations } from './walk.js';
 
 interface CheckedBody {
   body: Body;
@@ -116,26 +116,15 @@ class SafetyChecker {
   }
 
   private closuresInExpr(e: Expr, bound: ReadonlySet<string>): Expr {
-    const t = (x: Term): Term => this.term(x, bound);
-    const withs = e.with.map((w) => ({ ...w, value: t(w.value) }));
-    switch (e.type) {
-      case 'term':
-        return { ...e, term: t(e.term), with: withs };
-      case 'unify':
-      case 'assign':
-        return { ...e, left: t(e.left), right: t(e.right), with: withs };
-      case 'some':
-        return e;
-      case 'somein':
-        return { ...e, collection: t(e.collection), with: withs };
-      case 'every': {
+    return rebuildExpr(e, {
+      term: (x) => this.term(x, bound),
+      every: ({ key, value, body }) => {
         const inner = new Set(bound);
-        for (const k of [e.key, e.value]) if (k) for (const v of termVars(k).keys()) inner.add(v);
-        return { ...e, domain: t(e.domain), body: this.body(e.body, inner).body, with: withs };
-      }
-      case 'logic':
-        return { ...e, operands: e.operands.map((operand) => this.body(operand, bound).body), with: withs };
-    }
+        for (const k of [key, value]) if (k) for (const v of termVars(k).keys()) inner.add(v);
+        return { key, value, body: this.body(body, inner).body };
+      },
+      operand: (operand) => this.body(operand, bound).body,
+    });
   }
 }
 

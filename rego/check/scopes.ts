@@ -5,7 +5,7 @@
 // name so that a rule has one flat namespace.
 import type { Body, Expr, Rule, Term } from '../syntax/ast.js';
 import type { LocalNames } from './names.js';
-import { bodyVars, mapTerm, ROOT_DOCUMENTS, renameInBody, renameInTerm, termVars } from './walk.js';
+import { bodyVars, mapTerm, rebuildExpr, ROOT_DOCUMENTS, renameInBody, renameInTerm, termVars } from './walk.js';
 
 class ScopeNamer {
   /** Names already owned by some variable of the rule. */
@@ -75,25 +75,14 @@ class ScopeNamer {
   }
 
   private closuresInExpr(e: Expr, visible: ReadonlySet<string>): Expr {
-    const t = (x: Term): Term => this.closuresInTerm(x, visible);
-    const withs = e.with.map((w) => ({ ...w, value: t(w.value) }));
-    switch (e.type) {
-      case 'term':
-        return { ...e, term: t(e.term), with: withs };
-      case 'unify':
-      case 'assign':
-        return { ...e, left: t(e.left), right: t(e.right), with: withs };
-      case 'some':
-        return e;
-      case 'somein':
-        return { ...e, key: e.key && t(e.key), value: t(e.value), collection: t(e.collection), with: withs };
-      case 'every': {
-        const s = this.scope([e.key, e.value], e.body, visible);
-        return { ...e, domain: t(e.domain), key: s.terms[0], value: s.terms[1]!, body: s.body, with: withs };
-      }
-      case 'logic':
-        return { ...e, operands: e.operands.map((operand) => this.scope([], operand, visible).body), with: withs };
-    }
+    return rebuildExpr(e, {
+      term: (x) => this.closuresInTerm(x, visible),
+      every: ({ key, value, body }) => {
+        const s = this.scope([key, value], body, visible);
+        return { key: s.terms[0], value: s.terms[1]!, body: s.body };
+      },
+      operand: (operand) => this.scope([], operand, visible).body,
+    });
   }
 }
 

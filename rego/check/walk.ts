@@ -2,7 +2,7 @@
 // Comprehensions, `every` bodies and logic operands are "closures": they see the enclosing variables but bind
 // their own, so most passes must decide explicitly whether to look inside them.
 import { BUILTINS } from '../builtins/catalog.js';
-import type { Body, Expr, Location, Rule, Term, VarTerm, With } from '../syntax/ast.js';
+import type { Body, Expr, Location, Rule, Term, VarTerm } from '../syntax/ast.js';
 
 /** The root documents: always bound, never local. */
 export const ROOT_DOCUMENTS: ReadonlySet<string> = new Set(['input', 'data']);
@@ -63,32 +63,28 @@ function namesBuiltin(t: Term): boolean {
   return name !== undefined && !name.startsWith('data.') && !name.startsWith('input.') && BUILTINS.has(name);
 }
 
-/** The terms an expression evaluates in its own scope (closures' insides excluded, `with` targets excluded,
- * builtin names given as `with` values excluded). */
-function exprOwnTerms(e: Expr): Term[] {
-  const own: Term[] = [];
+/** The terms an expression evaluates in its own scope, without its `with` values (closures' insides excluded). */
+export function evaluatedTerms(e: Expr): Term[] {
   switch (e.type) {
     case 'term':
-      own.push(e.term);
-      break;
+      return [e.term];
     case 'unify':
     case 'assign':
-      own.push(e.left, e.right);
-      break;
-    case 'some':
-      break;
+      return [e.left, e.right];
     case 'somein':
-      if (e.key) own.push(e.key);
-      own.push(e.value, e.collection);
-      break;
+      return e.key ? [e.key, e.value, e.collection] : [e.value, e.collection];
     case 'every':
-      own.push(e.domain);
-      break;
+      return [e.domain];
+    case 'some':
     case 'logic':
-      break;
+      return [];
   }
-  for (const w of e.with) if (!namesBuiltin(w.value)) own.push(w.value);
-  return own;
+}
+
+/** The terms an expression evaluates in its own scope, `with` values included (targets and builtin names given
+ * as values excluded). */
+function exprOwnTerms(e: Expr): Term[] {
+  return [...evaluatedTerms(e), ...e.with.filter((w) => !namesBuiltin(w.value)).map((w) => w.value)];
 }
 
 /** Variables an expression uses in its own scope (what OPA's safety check looks at). */
@@ -125,16 +121,21 @@ export function allTermVars(t: Term, out: VarLocations = new Map()): VarLocation
   }
 }
 
-function allExprVars(e: Expr, out: VarLocations = new Map()): VarLocations {
-  if (e.type === 'some') for (const v of e.vars) addVar(out, v);
-  for (const t of exprOwnTerms(e)) allTermVars(t, out);
-  for (const w of e.with) allTermVars(w.target, out);
+/** Every variable of the scopes an expression opens (an `every`'s key, value and body; logic operands). */
+function nestedScopeVars(e: Expr, out: VarLocations): void {
   if (e.type === 'every') {
     if (e.key) allTermVars(e.key, out);
     allTermVars(e.value, out);
     allBodyVars(e.body, out);
   }
   if (e.type === 'logic') for (const operand of e.operands) allBodyVars(operand, out);
+}
+
+function allExprVars(e: Expr, out: VarLocations = new Map()): VarLocations {
+  if (e.type === 'some') for (const v of e.vars) addVar(out, v);
+  for (const t of exprOwnTerms(e)) allTermVars(t, out);
+  for (const w of e.with) allTermVars(w.target, out);
+  nestedScopeVars(e, out);
   return out;
 }
 
@@ -152,12 +153,7 @@ export function closureVars(e: Expr): VarLocations {
     else for (const c of childTerms(t)) visit(c);
   };
   for (const t of exprOwnTerms(e)) visit(t);
-  if (e.type === 'every') {
-    if (e.key) allTermVars(e.key, out);
-    allTermVars(e.value, out);
-    allBodyVars(e.body, out);
-  }
-  if (e.type === 'logic') for (const operand of e.operands) allBodyVars(operand, out);
+  nestedScopeVars(e, out);
   return out;
 }
 
@@ -203,35 +199,51 @@ export function mapTerm(t: Term, visit: TermMapper): Term {
   }
 }
 
-function mapWith(w: With, visit: TermMapper): With {
-  return { ...w, target: mapTerm(w.target, visit), value: mapTerm(w.value, visit) };
+type EveryExpr = Extract<Expr, { type: 'every' }>;
+
+/**
+ * How `rebuildExpr` rebuilds each part of an expression. Passes that track scopes (resolving names, naming
+ * locals, ordering for safety) differ only in what they carry into the scopes an expression opens.
+ */
+export interface ExprRebuilder {
+  /** A term of the expression's own scope: its operands, `with` targets and values. */
+  term(t: Term): Term;
+  /** The scope an `every` opens: its key, value and body (its domain belongs to the expression's scope). */
+  every(e: EveryExpr): Pick<EveryExpr, 'key' | 'value' | 'body'>;
+  /** One operand of a logic expression, a scope of its own. */
+  operand(body: Body): Body;
+}
+
+/** Rebuilds an expression part by part; the variables of a `some` declaration are kept as they are. */
+export function rebuildExpr(e: Expr, r: ExprRebuilder): Expr {
+  const withs = e.with.map((w) => ({ ...w, target: r.term(w.target), value: r.term(w.value) }));
+  switch (e.type) {
+    case 'term':
+      return { ...e, term: r.term(e.term), with: withs };
+    case 'unify':
+    case 'assign':
+      return { ...e, left: r.term(e.left), right: r.term(e.right), with: withs };
+    case 'some':
+      return { ...e, with: withs };
+    case 'somein':
+      return { ...e, key: e.key && r.term(e.key), value: r.term(e.value), collection: r.term(e.collection), with: withs };
+    case 'every': {
+      const scope = r.every(e);
+      return { ...e, ...scope, domain: r.term(e.domain), with: withs };
+    }
+    case 'logic':
+      return { ...e, operands: e.operands.map((operand) => r.operand(operand)), with: withs };
+  }
 }
 
 function mapExpr(e: Expr, visit: TermMapper): Expr {
   const m = (x: Term): Term => mapTerm(x, visit);
-  const withs = e.with.map((w) => mapWith(w, visit));
-  switch (e.type) {
-    case 'term':
-      return { ...e, term: m(e.term), with: withs };
-    case 'unify':
-    case 'assign':
-      return { ...e, left: m(e.left), right: m(e.right), with: withs };
-    case 'some':
-      return { ...e, vars: e.vars.map((v) => m(v) as VarTerm), with: withs };
-    case 'somein':
-      return { ...e, key: e.key && m(e.key), value: m(e.value), collection: m(e.collection), with: withs };
-    case 'every':
-      return {
-        ...e,
-        key: e.key && m(e.key),
-        value: m(e.value),
-        domain: m(e.domain),
-        body: mapBody(e.body, visit),
-        with: withs,
-      };
-    case 'logic':
-      return { ...e, operands: e.operands.map((operand) => mapBody(operand, visit)), with: withs };
-  }
+  const rebuilt = rebuildExpr(e, {
+    term: m,
+    every: (x) => ({ key: x.key && m(x.key), value: m(x.value), body: mapBody(x.body, visit) }),
+    operand: (operand) => mapBody(operand, visit),
+  });
+  return rebuilt.type === 'some' ? { ...rebuilt, vars: rebuilt.vars.map((v) => m(v) as VarTerm) } : rebuilt;
 }
 
 function mapBody(body: Body, visit: TermMapper): Body {

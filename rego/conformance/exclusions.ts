@@ -7,29 +7,16 @@
 // An entry names a suite (directory), a case note, or a note prefix followed by `*`.
 
 import type { ConformanceCase } from './cases.js';
+import { docTableRows } from './doc-table.js';
 
 export interface Exclusion {
   pattern: string;
   reason: string;
 }
 
-const ROW = /^\|\s*`([^`]+)`\s*\|\s*(.+?)\s*\|\s*$/;
-
 /** The rows of the first table whose header starts with "excluded". */
 export function parseExclusions(markdown: string): Exclusion[] {
-  const exclusions: Exclusion[] = [];
-  let inTable = false;
-  for (const line of markdown.split('\n')) {
-    if (/^\|\s*excluded\s*\|/i.test(line)) {
-      inTable = true;
-      continue;
-    }
-    if (!inTable) continue;
-    if (!line.startsWith('|')) break;
-    const m = ROW.exec(line);
-    if (m) exclusions.push({ pattern: m[1], reason: m[2] });
-  }
-  return exclusions;
+  return docTableRows(markdown, 'excluded').map((row) => ({ pattern: row.key, reason: row.value }));
 }
 
 export function findExclusion(c: ConformanceCase, exclusions: readonly Exclusion[]): Exclusion | undefined {

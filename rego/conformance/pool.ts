@@ -11,6 +11,8 @@ export type CaseRun = { outcome: Outcome; ms: number } | { error: string; ms: nu
 
 interface Slot {
   worker: Worker;
+  /** Settles once the worker runs: a fresh worker's start-up does not count against its first case. */
+  online: Promise<void>;
   busy?: { id: number; resolve: (run: CaseRun) => void; timer: NodeJS.Timeout; started: number };
 }
 
@@ -31,9 +33,8 @@ export class CasePool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = {
-      worker: new Worker(this.options.workerUrl, { resourceLimits: { maxOldGenerationSizeMb: 1024 } }),
-    };
+    const worker = new Worker(this.options.workerUrl, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const slot: Slot = { worker, online: new Promise((resolve) => worker.once('online', () => resolve())) };
     slot.worker.on('message', (reply: WorkerReply) => {
       if (!slot.busy || slot.busy.id !== reply.id) return;
       this.finish(slot, 'outcome' in reply ? { outcome: reply.outcome, ms: 0 } : { error: reply.error, ms: 0 });
@@ -74,10 +75,18 @@ export class CasePool {
     }
     const id = this.nextId++;
     const chosen = slot;
+    const limit = (): NodeJS.Timeout =>
+      setTimeout(() => this.fail(chosen, `timed out after ${this.options.timeoutMs} ms`), this.options.timeoutMs);
     return new Promise<CaseRun>((resolve) => {
-      const timer = setTimeout(() => this.fail(chosen, `timed out after ${this.options.timeoutMs} ms`), this.options.timeoutMs);
-      chosen.busy = { id, resolve, timer, started: Date.now() };
+      // The limit runs from now, so that a worker that never starts cannot stall the run, and starts over once
+      // the worker is online: under load a fresh worker can take longer to start than a case may run.
+      chosen.busy = { id, resolve, timer: limit(), started: Date.now() };
       chosen.worker.postMessage({ id, case: c });
+      void chosen.online.then(() => {
+        if (chosen.busy?.id !== id) return;
+        clearTimeout(chosen.busy.timer);
+        chosen.busy.timer = limit();
+      });
     });
   }
 

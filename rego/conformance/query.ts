@@ -6,7 +6,8 @@
 // Each element of `q` is one set of bindings of the query's variables, as OPA reports query results.
 
 import { parseQuery, parseTermText } from '../syntax/parser.js';
-import type { Body, Expr, Term } from '../syntax/ast.js';
+import type { Body, Term } from '../syntax/ast.js';
+import { bodyVars } from '../check/walk.js';
 
 export const QUERY_PACKAGE = '__conformance__';
 export const QUERY_RULE = 'q';
@@ -19,61 +20,9 @@ function isBinding(name: string): boolean {
   return !NOT_BINDINGS.has(name) && !name.startsWith('$');
 }
 
-/** Variables of a term that the query binds; comprehension bodies keep theirs to themselves. */
-function termVars(t: Term, out: Set<string>): void {
-  switch (t.type) {
-    case 'var':
-      if (isBinding(t.name)) out.add(t.name);
-      return;
-    case 'ref':
-      termVars(t.head, out);
-      t.path.forEach((p) => termVars(p, out));
-      return;
-    case 'array':
-    case 'set':
-      t.items.forEach((x) => termVars(x, out));
-      return;
-    case 'object':
-      t.entries.forEach(([k, v]) => {
-        termVars(k, out);
-        termVars(v, out);
-      });
-      return;
-    case 'call':
-      t.args.forEach((a) => termVars(a, out));
-      return;
-    case 'template':
-      t.terms.forEach((x) => termVars(x, out));
-      return;
-    default:
-      return;
-  }
-}
-
-function exprVars(e: Expr, out: Set<string>): void {
-  switch (e.type) {
-    case 'term':
-      return termVars(e.term, out);
-    case 'unify':
-    case 'assign':
-      termVars(e.left, out);
-      return termVars(e.right, out);
-    case 'some':
-      return e.vars.forEach((v) => termVars(v, out));
-    case 'somein':
-      if (e.key) termVars(e.key, out);
-      termVars(e.value, out);
-      return termVars(e.collection, out);
-    case 'every':
-      return termVars(e.domain, out);
-  }
-}
-
-/** The query's variables in first-use order. */
+/** The query's variables in first-use order; comprehension bodies keep theirs to themselves. */
 export function queryVariables(body: Body): string[] {
-  const out = new Set<string>();
-  for (const e of body) exprVars(e, out);
-  return [...out];
+  return [...bodyVars(body).keys()].filter(isBinding);
 }
 
 function isWholeData(t: Term): boolean {

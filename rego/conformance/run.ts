@@ -1,8 +1,9 @@
 // The compliance runner:
 //   node dist/rego/conformance/run.js [--suite NAME]... [--json FILE] [--min-pass-rate 0.95] [--timeout-ms N]
 //                                     [--workers N] [--verbose] DIR
-// DIR holds the suite (`DIR/v1/<suite>/*.yaml`). Exclusions come from docs/conformance.md. Exits 1 when the pass
-// rate is below --min-pass-rate, 2 on bad usage.
+// DIR holds the suite (`DIR/v1/<suite>/*.yaml`). Exclusions and per-suite floors come from docs/conformance.md.
+// Exits 1 when the pass rate is below --min-pass-rate or a suite the run selected passes fewer cases than its
+// floor, 2 on bad usage.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -10,7 +11,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCases, type ConformanceCase } from './cases.js';
 import { expectationOf, mismatch } from './compare.js';
-import { findExclusion, parseExclusions, type Exclusion } from './exclusions.js';
+import { findExclusion, parseExclusions } from './exclusions.js';
+import { breachedFloors, formatBreach, parseFloors } from './floors.js';
 import { CasePool } from './pool.js';
 import { formatFailure, formatSummary, summarize, type CaseResult } from './report.js';
 
@@ -57,10 +59,9 @@ export function parseArgs(argv: readonly string[]): Options {
 }
 
 /** docs/conformance.md of this checkout: run.js lives in dist/rego/conformance/. */
-function readExclusions(): Exclusion[] {
+function readConformanceDoc(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const doc = resolve(here, '..', '..', '..', 'docs', 'conformance.md');
-  return parseExclusions(readFileSync(doc, 'utf8'));
+  return readFileSync(resolve(here, '..', '..', '..', 'docs', 'conformance.md'), 'utf8');
 }
 
 async function runCase(pool: CasePool, c: ConformanceCase): Promise<CaseResult> {
@@ -76,7 +77,9 @@ async function runCase(pool: CasePool, c: ConformanceCase): Promise<CaseResult> 
 
 async function main(options: Options): Promise<number> {
   const cases = loadCases(options.dir, options.suites);
-  const exclusions = readExclusions();
+  const doc = readConformanceDoc();
+  const exclusions = parseExclusions(doc);
+  const floors = parseFloors(doc);
   const pool = new CasePool({ workers: options.workers, timeoutMs: options.timeoutMs, workerUrl: new URL('./worker.js', import.meta.url) });
   const results: CaseResult[] = new Array(cases.length);
   let next = 0;
@@ -99,16 +102,18 @@ async function main(options: Options): Promise<number> {
     await pool.close();
   }
   const summary = summarize(results);
+  const breaches = breachedFloors(summary, floors, options.suites);
   console.log(formatSummary(summary));
   if (options.json) {
     mkdirSync(dirname(options.json), { recursive: true });
-    writeFileSync(options.json, JSON.stringify({ dir: options.dir, summary, cases: results }, null, 2) + '\n');
+    writeFileSync(options.json, JSON.stringify({ dir: options.dir, summary, floorBreaches: breaches, cases: results }, null, 2) + '\n');
   }
-  if (summary.total.passRate < options.minPassRate) {
+  for (const b of breaches) console.error(formatBreach(b));
+  const rateTooLow = summary.total.passRate < options.minPassRate;
+  if (rateTooLow) {
     console.error(`pass rate ${(summary.total.passRate * 100).toFixed(1)}% is below the required ${(options.minPassRate * 100).toFixed(1)}%`);
-    return 1;
   }
-  return 0;
+  return rateTooLow || breaches.length > 0 ? 1 : 0;
 }
 
 function isEntryPoint(): boolean {
