@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApprovalService } from '../decider/approvals/approvals.js';
+import { ApprovalService, requestDocument } from '../decider/approvals/approvals.js';
+import { approvalDocument } from '../decider/approvals/document.js';
 import { activeApproverPolicy, type ApproverPolicy } from '../decider/approvals/approver-policy.js';
 import { PolicyEngine } from '../decider/engine/policy-engine.js';
 import { ApprovalError, type ApprovalIdentity, type OperationContext, type RequiredApproval } from '../decider/approvals/types.js';
@@ -262,6 +263,22 @@ describe('restart', () => {
     await after.service.approve(request.id, bob);
     expect((await waiting).state.status).toBe('approved');
     expect((await after.store.verify()).ok).toBe(true);
+    await after.store.close();
+  });
+
+  it('shows approvers the bound parameters they approve, also after a restart', async () => {
+    const before = await harness();
+    const ctx: OperationContext = { ...deleteAll(), parameters: [7, 'pending'] };
+    const request = await before.service.request(ctx, required());
+    await before.store.close();
+
+    const after = await harness(before.file);
+    const [listed] = await after.service.list({ pending: true });
+    expect(approvalDocument(listed)).toMatchObject({ id: request.id, parameters: [7, 'pending'] });
+    expect(requestDocument(listed)).toMatchObject({ id: request.id, parameters: [7, 'pending'] });
+    // Without bound parameters the documents have none to show.
+    const plain = await after.service.request(deleteAll('ses_2'), required());
+    expect(approvalDocument(plain)).not.toHaveProperty('parameters');
     await after.store.close();
   });
 

@@ -12,6 +12,7 @@ export function approvalDocument(approval: Approval): JsonValue {
     ...(approval.taskId ? { task: { id: approval.taskId, name: approval.taskName ?? '' } } : {}),
     resource: approval.resource,
     operation: approval.operation,
+    ...(approval.parameters === undefined ? {} : { parameters: [...approval.parameters] }),
     reasons: [...approval.reasons],
     approvers: [...approval.approvers],
     min: approval.min,

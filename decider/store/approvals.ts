@@ -32,6 +32,7 @@ interface ApprovalRow {
   task_name: string | null;
   resource: string;
   operation: string;
+  parameters: string | null;
   operation_kind: string;
   operation_action: string | null;
   approvers: string;
@@ -67,6 +68,10 @@ export function validApproval(approval: NewApproval): NewApproval {
   const taskName = optionalString(approval.taskName, 'taskName');
   const operationAction = optionalString(approval.operationAction, 'operationAction');
   canonicalJson(approval.operation, 'operation');
+  if (approval.parameters !== undefined) {
+    if (!Array.isArray(approval.parameters)) throw invalid('parameters must be a list');
+    canonicalJson(approval.parameters, 'parameters');
+  }
   return {
     id: requiredString(approval.id, 'id'),
     fingerprint: requiredString(approval.fingerprint, 'fingerprint'),
@@ -80,6 +85,7 @@ export function validApproval(approval: NewApproval): NewApproval {
     ...(taskName === null ? {} : { taskName }),
     resource: requiredString(approval.resource, 'resource'),
     operation: approval.operation,
+    ...(approval.parameters === undefined ? {} : { parameters: approval.parameters }),
     operationKind: requiredString(approval.operationKind, 'operationKind'),
     ...(operationAction === null ? {} : { operationAction }),
     approvers: stringList(approval.approvers, 'approvers'),
@@ -113,8 +119,8 @@ export async function insertApproval(tx: BatchTransaction, approval: NewApproval
   }
   await tx.db.run(
     'INSERT INTO approvals (id, fingerprint, session_id, requester, task_id, task_name, resource, operation, ' +
-      'operation_kind, operation_action, approvers, min_approvals, ttl_seconds, scope, reasons, created_at, expires_at) ' +
-      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'operation_kind, operation_action, approvers, min_approvals, ttl_seconds, scope, reasons, created_at, expires_at, parameters) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [
       approval.id,
       approval.fingerprint,
@@ -133,6 +139,7 @@ export async function insertApproval(tx: BatchTransaction, approval: NewApproval
       canonicalJson(approval.reasons, 'reasons'),
       approval.createdAt,
       approval.expiresAt,
+      approval.parameters === undefined ? null : canonicalJson(approval.parameters, 'parameters'),
     ],
   );
   return tx.appendRecord({
@@ -254,6 +261,7 @@ function approvalOfRow(row: ApprovalRow): NewApproval {
     ...(row.task_name === null ? {} : { taskName: row.task_name }),
     resource: row.resource,
     operation: JSON.parse(row.operation) as JsonValue,
+    ...(row.parameters === null ? {} : { parameters: JSON.parse(row.parameters) as JsonValue[] }),
     operationKind: row.operation_kind,
     ...(row.operation_action === null ? {} : { operationAction: row.operation_action }),
     approvers: JSON.parse(row.approvers) as string[],

@@ -271,6 +271,8 @@ export interface NewApproval {
   readonly resource: string;
   /** `input.operation`, as the shim described it. */
   readonly operation: JsonValue;
+  /** The values bound to the statement's placeholders, as the shim sent them (`parameters_json`); absent when none. */
+  readonly parameters?: readonly JsonValue[];
   readonly operationKind: string;
   readonly operationAction?: string;
   /** What the policy asked for (`decision.approval`) and why (`decision.reasons`). */

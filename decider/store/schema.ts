@@ -115,6 +115,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER approval_events_refuse_delete BEFORE DELETE ON approval_events
     BEGIN SELECT RAISE(ABORT, 'approval events are append-only: DELETE refused'); END;
   `,
+  // The values bound to a held statement's placeholders, so approvers see what they approve (NULL: none bound,
+  // or a request recorded before this column existed).
+  `
+  ALTER TABLE approvals ADD COLUMN parameters TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
