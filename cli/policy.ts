@@ -1,6 +1,7 @@
 // `taskgate policy ...`: check, build, evaluate and test Rego policies, as `opa check/build/eval/test` do.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { APPROVE_ENTRYPOINT, DECISION_ENTRYPOINT } from '../decider/engine/policy-source.js';
 import { BundleError, writeBundle } from '../rego/bundle.js';
 import { check } from '../rego/check/index.js';
 import { compilePolicy, normalizeEntrypoint, parseSources } from '../rego/compile.js';
@@ -38,7 +39,8 @@ async function load(ctx: Context, paths: readonly string[]): Promise<Loaded> {
   return loaded;
 }
 
-export const DEFAULT_ENTRYPOINT = 'taskgate/decision';
+/** What the decider evaluates: its decisions, and who may approve a held operation. */
+export const DEFAULT_ENTRYPOINTS = [DECISION_ENTRYPOINT, APPROVE_ENTRYPOINT];
 export const DEFAULT_BUNDLE = 'bundles/taskgate.tar.gz';
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
@@ -58,7 +60,7 @@ Prints each error as file:row:col with the offending line; exits 1 when there is
 Compiles the policies and data under each PATH into a bundle laid out as \`opa build -t wasm\` lays it out.
 
 Options:
-  -e, --entrypoint REF   rule to export, as pkg/rule or data.pkg.rule (repeatable; default ${DEFAULT_ENTRYPOINT})
+  -e, --entrypoint REF   rule to export, as pkg/rule or data.pkg.rule (repeatable; default ${DEFAULT_ENTRYPOINTS.join(' and ')})
   -o, --output FILE      where to write the bundle (default ${DEFAULT_BUNDLE})
       --revision REV     the manifest revision (default: a digest of the compiled policy and data)`,
     options: {
@@ -152,7 +154,7 @@ async function runBuild(parsed: Parsed, ctx: Context): Promise<number> {
   const started = performance.now();
   const loaded = await load(ctx, requirePaths(parsed, ctx.usage));
   const requested = listOption(parsed, 'entrypoint');
-  const entrypoints = (requested.length > 0 ? requested : [DEFAULT_ENTRYPOINT]).map(normalizeEntrypoint);
+  const entrypoints = (requested.length > 0 ? requested : DEFAULT_ENTRYPOINTS).map(normalizeEntrypoint);
   const compiled = await compilePolicy(loaded.sources, entrypoints);
   const bundle = await writeBundle({
     wasm: compiled.wasm,

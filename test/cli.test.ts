@@ -140,13 +140,16 @@ describe('policy eval', () => {
 });
 
 describe('policy build', () => {
-  it('writes a bundle that loads and evaluates, and says what it wrote', async () => {
+  it('writes a bundle with the decider\'s two entrypoints by default that loads and evaluates, and says what it wrote', async () => {
     const out = at('out/bundle.tar.gz');
     const r = await run('policy', 'build', '-o', out, at('decision'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.]/g, '\\.')}: \\d+ bytes .*entrypoints taskgate/decision, in \\d+ ms\\n$`));
+    expect(r.stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.]/g, '\\.')}: \\d+ bytes .*entrypoints taskgate/decision, taskgate/approve, in \\d+ ms\\n$`));
     const bundle = await readBundle(await readFile(out));
-    expect(bundle.manifest.wasm).toEqual([{ entrypoint: 'taskgate/decision', module: '/policy.wasm' }]);
+    expect(bundle.manifest.wasm).toEqual([
+      { entrypoint: 'taskgate/decision', module: '/policy.wasm' },
+      { entrypoint: 'taskgate/approve', module: '/policy.wasm' },
+    ]);
     expect(bundle.sources.map((s) => s.file)).toEqual(['/taskgate.rego']);
     const engine = await loadEngine(bundle.wasm, bundle.data);
     expect(engine.evaluate({ user: 'bob' }, 'taskgate/decision')).toEqual({ verdict: 'allow', who: 'bob' });
