@@ -6,7 +6,6 @@
 // Run: node dist/bench/run.js pgbench [--seconds N] [--profile DIR]   (--profile: the shim runs with --cpu-prof)
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { main as cliMain } from '../cli/main.js';
 import { startPostgres, type PostgresServer } from '../test/fixtures/postgres.js';
 import { report } from './stats.js';
+import { freePort } from '../test/fixtures/free-port.js';
 
 const CLIENTS = 8;
 const THREADS = 2;
@@ -32,16 +32,6 @@ interface Run {
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const taskgate = join(projectRoot, 'bin/taskgate.js');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `node [nodeFlags] bin/taskgate.js args` and resolves once its stderr shows `readyLine`. */
 async function startTaskgate(args: string[], readyLine: string, nodeFlags: string[] = []): Promise<ChildProcess> {

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
@@ -16,6 +16,7 @@ import { launchDecider, type LaunchedDecider } from '../decider/server/launch.js
 import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
 import { cli, issueToken, removeTempDirs, tempDir } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
+import { freePort } from './fixtures/free-port.js';
 
 const RESOURCE = 'orders-db';
 const ISSUER = 'https://sso.test';
@@ -220,16 +221,6 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createTcpServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('approval with the shipped policy (once, 1 approver from group:dba)', () => {
   it('holds the statement with a notice, runs it once approved, and refuses a replay until approved anew', async () => {

@@ -1,13 +1,13 @@
 // The decider killed with SIGKILL under load, then restarted: every decision a client received is in the audit
 // log (a verdict is answered only after its record commits), the chain verifies, and the decider serves again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDecider } from '../decider/server/client.js';
 import type { DecisionMessage } from '../decider/server/proto.js';
 import { openStore, type AuditRecord } from '../decider/store/index.js';
 import { cli, httpOperation, issueToken, removeTempDirs, tempDir, writePolicy } from './fixtures/decider/harness.js';
+import { freePort } from './fixtures/free-port.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -23,16 +23,6 @@ decision := {"verdict": "allow", "reasons": ["read is fine"], "mask": []} if inp
 decision := {"verdict": "deny", "reasons": ["only reads"], "mask": []} if input.operation.http.method != "GET"
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startChild(args: string[]): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   const child = spawn(

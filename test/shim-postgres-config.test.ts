@@ -3,7 +3,7 @@
 // `taskgate shim postgres --config` process serving clients against a real PostgreSQL 15 and decider.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { HASH_KEY_FILE_NAME } from '../shims/postgres/hash-key.js';
 import { runCli } from './fixtures/cli.js';
 import { issueToken, removeTempDirs, startTestDecider, tempDir, type TestDecider } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
+import { freePort } from './fixtures/free-port.js';
 
 const RESOURCE = 'orders-db';
 
@@ -175,13 +176,3 @@ shims:
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
