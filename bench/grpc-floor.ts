@@ -1,9 +1,9 @@
 // The bench's gRPC floor: a server for the same taskgate.v1.Decider service whose DecideStream answers every
-// request at once with a fixed decision (no session, policy or audit). What the bench client reaches against it is
-// what grpc-js and HTTP/2 alone allow on this machine at that moment, the ceiling for the real decider.
+// batch at once with a batch of fixed decisions (no session, policy or audit). What the bench client reaches
+// against it is what grpc-js and HTTP/2 alone allow on this machine at that moment, the ceiling for the decider.
 // Run as its own process by bench/decider.ts; prints the port it listens on.
 import { Server, ServerCredentials, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import { deciderService, type DecideRequest, type DecisionMessage } from '../decider/server/proto.js';
+import { deciderService, type DecideBatch, type DecideRequest, type DecisionBatch, type DecisionMessage } from '../decider/server/proto.js';
 
 const ANSWER: Omit<DecisionMessage, 'request_id'> = {
   verdict: 'allow',
@@ -28,8 +28,8 @@ server.addService(deciderService(), {
   Decide(call: ServerUnaryCall<DecideRequest, DecisionMessage>, callback: sendUnaryData<DecisionMessage>) {
     callback(null, { ...ANSWER, request_id: call.request.request_id });
   },
-  DecideStream(call: ServerDuplexStream<DecideRequest, DecisionMessage>) {
-    call.on('data', (request: DecideRequest) => call.write({ ...ANSWER, request_id: request.request_id }));
+  DecideStream(call: ServerDuplexStream<DecideBatch, DecisionBatch>) {
+    call.on('data', (batch: DecideBatch) => call.write({ decisions: batch.requests.map((r) => ({ ...ANSWER, request_id: r.request_id })) }));
     call.on('end', () => call.end());
   },
 });

@@ -1,12 +1,14 @@
-// DecideStream flow control, without a network: the handler stops reading while too many decisions are in flight
-// or while the client is not taking answers, and resumes when it can; the stream ends only after every answer.
+// DecideStream flow control and batching, without a network: the handler stops reading while too many requests
+// are in flight or while the client is not taking answers, and resumes when it can; answers settled together go
+// out in one batch; the stream ends only after every answer.
 import { EventEmitter } from 'node:events';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { denyBecause } from '../decider/engine/decision.js';
 import type { Answer, DecisionService } from '../decider/server/decision-service.js';
+import { MAX_REQUESTS_PER_BATCH } from '../decider/server/batches.js';
 import { deciderHandlers, MAX_IN_FLIGHT_PER_STREAM } from '../decider/server/grpc-handlers.js';
-import type { DecideRequest, DecisionMessage } from '../decider/server/proto.js';
+import type { DecideBatch, DecideRequest, DecisionBatch, DecisionMessage } from '../decider/server/proto.js';
 
 /** A server stream as grpc-js presents it, recording flow-control calls. */
 class FakeStream extends EventEmitter {
@@ -14,16 +16,22 @@ class FakeStream extends EventEmitter {
   cancelled = false;
   ended = false;
   writable = true;
-  written: DecisionMessage[] = [];
+  batches: DecisionBatch[] = [];
   pause() {
     this.paused = true;
   }
   resume() {
     this.paused = false;
   }
-  write(message: DecisionMessage) {
-    this.written.push(message);
+  write(batch: DecisionBatch) {
+    this.batches.push(batch);
     return this.writable;
+  }
+  get written(): DecisionMessage[] {
+    return this.batches.flatMap((b) => b.decisions);
+  }
+  send(...requests: DecideRequest[]) {
+    this.emit('data', { requests } satisfies DecideBatch);
   }
   end() {
     this.ended = true;
@@ -41,22 +49,24 @@ function heldService() {
 }
 
 const request = (id: number): DecideRequest => ({ request_id: String(id), session_id: 'ses_abc', operation_json: '{"kind":"http","http":{}}', approval_id: '' });
-const settle = () => new Promise((r) => setImmediate(r));
+/** Past the turn in which decisions settle and the next, in which their answers go out. */
+const settle = () => new Promise((r) => setImmediate(() => setImmediate(r)));
 
 function open(service: DecisionService): FakeStream {
   const stream = new FakeStream();
   const handlers = deciderHandlers({ service, maxOperationBytes: 1024, log: () => undefined, onRequestError: () => undefined });
-  (handlers.DecideStream as (call: ServerDuplexStream<DecideRequest, DecisionMessage>) => void)(stream as never);
+  (handlers.DecideStream as (call: ServerDuplexStream<DecideBatch, DecisionBatch>) => void)(stream as never);
   return stream;
 }
 
-describe('DecideStream flow control', () => {
-  it('pauses reading at the in-flight limit and resumes as decisions finish', async () => {
+describe('DecideStream flow control and batching', () => {
+  it('pauses reading at the in-flight limit, counted in requests, and resumes as decisions finish', async () => {
     const { service, release, pending } = heldService();
     const stream = open(service);
-    for (let i = 1; i < MAX_IN_FLIGHT_PER_STREAM; i++) stream.emit('data', request(i));
+    stream.send(...Array.from({ length: MAX_IN_FLIGHT_PER_STREAM - 2 }, (_, i) => request(i + 1)));
+    stream.send(request(MAX_IN_FLIGHT_PER_STREAM - 1));
     expect(stream.paused).toBe(false);
-    stream.emit('data', request(MAX_IN_FLIGHT_PER_STREAM));
+    stream.send(request(MAX_IN_FLIGHT_PER_STREAM));
     expect(stream.paused).toBe(true);
     expect(pending.length).toBe(MAX_IN_FLIGHT_PER_STREAM);
     release(1);
@@ -69,7 +79,7 @@ describe('DecideStream flow control', () => {
     const { service, release } = heldService();
     const stream = open(service);
     stream.writable = false;
-    stream.emit('data', request(1));
+    stream.send(request(1));
     release(1);
     await settle();
     expect(stream.paused).toBe(true);
@@ -81,8 +91,9 @@ describe('DecideStream flow control', () => {
   it('answers a duplicate request_id with an error, and ends only after the last answer', async () => {
     const { service, release } = heldService();
     const stream = open(service);
-    stream.emit('data', request(1));
-    stream.emit('data', request(1));
+    stream.send(request(1));
+    stream.send(request(1));
+    await settle();
     expect(stream.written).toMatchObject([{ request_id: '1', error_code: 'duplicate_request_id', verdict: '' }]);
     stream.emit('end');
     expect(stream.ended).toBe(false);
@@ -90,5 +101,25 @@ describe('DecideStream flow control', () => {
     await settle();
     expect(stream.ended).toBe(true);
     expect(stream.written.at(-1)).toMatchObject({ request_id: '1', verdict: 'deny', reasons: ['held'] });
+  });
+
+  it('answers the decisions that finish together in one batch', async () => {
+    const { service, release } = heldService();
+    const stream = open(service);
+    stream.send(request(1), request(2));
+    stream.send(request(3));
+    release(3);
+    await settle();
+    expect(stream.batches.map((b) => b.decisions.map((d) => d.request_id))).toEqual([['1', '2', '3']]);
+  });
+
+  it('refuses every request of an oversized batch without deciding any', async () => {
+    const { service, pending } = heldService();
+    const stream = open(service);
+    stream.send(...Array.from({ length: MAX_REQUESTS_PER_BATCH + 1 }, (_, i) => request(i + 1)));
+    await settle();
+    expect(pending.length).toBe(0);
+    expect(stream.written.length).toBe(MAX_REQUESTS_PER_BATCH + 1);
+    expect(new Set(stream.written.map((d) => `${d.verdict}/${d.error_code}`))).toEqual(new Set(['/batch_too_large']));
   });
 });

@@ -5,6 +5,7 @@ import {
   loadProtos,
   type ApprovalReply,
   type DecideRequest,
+  type DecisionBatch,
   type DecisionMessage,
   type ListApprovalsRequest,
   type ListApprovalsResponse,
@@ -13,6 +14,7 @@ import {
   type VoteRequest,
   type WatchApprovalRequest,
 } from './proto.js';
+import { Batcher, MAX_BATCH_BYTES, MAX_REQUESTS_PER_BATCH, utf8Bytes, type BatchLimits } from './batches.js';
 import { REASON_TRAILER } from './grpc-handlers.js';
 
 export class DeciderCallError extends Error {
@@ -33,7 +35,7 @@ interface RawDeciderClient extends Client {
   OpenSession: Unary<OpenSessionRequest, OpenSessionResponse>;
   Decide: Unary<Partial<DecideRequest>, DecisionMessage>;
   CloseSession: Unary<{ session_id: string; summary_json?: string }, object>;
-  DecideStream(): ClientDuplexStream<Partial<DecideRequest>, DecisionMessage>;
+  DecideStream(): ClientDuplexStream<{ requests: Array<Partial<DecideRequest>> }, DecisionBatch>;
   ListApprovals: Unary<Partial<ListApprovalsRequest>, ListApprovalsResponse>;
   Approve: Unary<Partial<VoteRequest>, ApprovalReply>;
   Deny: Unary<Partial<VoteRequest>, ApprovalReply>;
@@ -44,7 +46,7 @@ export interface DeciderClient {
   openSession(request: Partial<OpenSessionRequest>, timeoutMs?: number): Promise<OpenSessionResponse>;
   decide(request: Partial<DecideRequest>, timeoutMs?: number): Promise<DecisionMessage>;
   closeSession(sessionId: string, summaryJson?: string): Promise<void>;
-  /** A DecideStream whose answers are matched to requests by request_id. */
+  /** A DecideStream whose answers are matched to requests by request_id; requests issued together share a batch. */
   stream(): DecisionStream;
   listApprovals(pendingOnly?: boolean): Promise<ApprovalReply[]>;
   /** Refusals (self-approval, an approver the policy does not allow ...) resolve with `error_code` set. */
@@ -66,12 +68,15 @@ export interface DecisionStream {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-/** A vote may wait for the decider to compile data.taskgate.approve (at its first vote after a start or reload). */
-const VOTE_TIMEOUT_MS = 60_000;
+/**
+ * grpc-js backs off up to 120 s between reconnects by default; a shim held away that long after a decider
+ * restart denies everything meanwhile, so it retries at least every 2 s.
+ */
+const MAX_RECONNECT_BACKOFF_MS = 2000;
 
 export function connectDecider(address: string): DeciderClient {
   const Ctor = loadProtos().decider;
-  const raw = new Ctor(address, credentials.createInsecure()) as unknown as RawDeciderClient;
+  const raw = new Ctor(address, credentials.createInsecure(), { 'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS }) as unknown as RawDeciderClient;
   const call = <Req, Res>(method: Unary<Req, Res>, request: Req, timeoutMs: number) =>
     new Promise<Res>((resolve, reject) => {
       method.call(raw, request, new Metadata(), { deadline: new Date(Date.now() + timeoutMs) }, (e, response) => {
@@ -87,15 +92,15 @@ export function connectDecider(address: string): DeciderClient {
     },
     stream: () => decisionStream(raw.DecideStream()),
     listApprovals: async (pendingOnly = false) => (await call(raw.ListApprovals, { pending_only: pendingOnly }, DEFAULT_TIMEOUT_MS)).approvals,
-    approve: (request) => call(raw.Approve, request, VOTE_TIMEOUT_MS),
-    deny: (request) => call(raw.Deny, request, VOTE_TIMEOUT_MS),
+    approve: (request) => call(raw.Approve, request, DEFAULT_TIMEOUT_MS),
+    deny: (request) => call(raw.Deny, request, DEFAULT_TIMEOUT_MS),
     watchApproval: (request, timeoutMs) =>
       approvalWatch(raw.WatchApproval(request, timeoutMs === undefined ? {} : { deadline: new Date(Date.now() + timeoutMs) })),
     close: () => raw.close(),
   };
 }
 
-function decisionStream(duplex: ClientDuplexStream<Partial<DecideRequest>, DecisionMessage>): DecisionStream {
+function decisionStream(duplex: ClientDuplexStream<{ requests: Array<Partial<DecideRequest>> }, DecisionBatch>): DecisionStream {
   const pending = new Map<string, { resolve: (d: DecisionMessage) => void; reject: (e: Error) => void }>();
   let next = 1n;
   let failure: Error | undefined;
@@ -104,10 +109,17 @@ function decisionStream(duplex: ClientDuplexStream<Partial<DecideRequest>, Decis
     for (const p of pending.values()) p.reject(e);
     pending.clear();
   };
-  duplex.on('data', (message: DecisionMessage) => {
-    const waiter = pending.get(message.request_id);
-    pending.delete(message.request_id);
-    waiter?.resolve(message);
+  // Requests issued in the same turn of the event loop (a shim's statements in flight at once) share a message.
+  const outbox = new Batcher<Partial<DecideRequest>>(REQUEST_LIMITS, (batches) => {
+    if (failure) return; // their callers were rejected already
+    for (const requests of batches) duplex.write({ requests });
+  });
+  duplex.on('data', (batch: DecisionBatch) => {
+    for (const message of batch.decisions) {
+      const waiter = pending.get(message.request_id);
+      pending.delete(message.request_id);
+      waiter?.resolve(message);
+    }
   });
   duplex.on('error', (e: ServiceError) => failAll(callError(e)));
   duplex.on('end', () => failAll(new Error('the decider ended the stream')));
@@ -117,12 +129,22 @@ function decisionStream(duplex: ClientDuplexStream<Partial<DecideRequest>, Decis
       const requestId = String(next++);
       return new Promise((resolve, reject) => {
         pending.set(requestId, { resolve, reject });
-        duplex.write({ ...request, request_id: requestId });
+        outbox.add({ ...request, request_id: requestId });
       });
     },
-    end: () => duplex.end(),
+    end: () => {
+      // After the requests already issued have gone out.
+      if (outbox.waiting === 0) duplex.end();
+      else setImmediate(() => duplex.end());
+    },
   };
 }
+
+const REQUEST_LIMITS: BatchLimits<Partial<DecideRequest>> = {
+  maxItems: MAX_REQUESTS_PER_BATCH,
+  maxBytes: MAX_BATCH_BYTES,
+  bytesOf: (r) => utf8Bytes(r.session_id ?? '', r.operation_json ?? '', r.parameters_json ?? '', r.approval_id ?? '') + 16,
+};
 
 function approvalWatch(stream: ClientReadableStream<ApprovalReply>): ApprovalWatch {
   const answer = new Promise<ApprovalReply>((resolve, reject) => {

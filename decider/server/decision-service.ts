@@ -4,7 +4,7 @@ import { status } from '@grpc/grpc-js';
 import type { ApprovalService } from '../approvals/approvals.js';
 import { decideWithApprovals } from '../approvals/gate.js';
 import type { Approval, InputApproval, OperationContext } from '../approvals/types.js';
-import type { JsonValue, Revocation, Store } from '../store/index.js';
+import type { AuditReceipt, JsonValue, Revocation, Store } from '../store/index.js';
 import type { ResourceConfig } from '../config.js';
 import { denyBecause, type Decision } from '../engine/decision.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
@@ -13,6 +13,7 @@ import type { TaskDocument, VerifiedCredential } from '../identity/types.js';
 import type { DeciderMetrics } from './metrics.js';
 import { Refusal } from './refusal.js';
 import type { Session, Sessions } from './sessions.js';
+import type { SessionSummary } from './session-summary.js';
 import { checkOperationKind, type ValidDecide, type ValidOpenSession } from './validate.js';
 
 /** Verifies a client credential (decider/identity's verifyCredential); throws IdentityError to refuse. */
@@ -86,8 +87,30 @@ export class DecisionService {
     });
   }
 
-  closeSession(sessionId: string): void {
+  /**
+   * Ends the session, then writes its `session_closed` record (the shim's summary, with who, which task and which
+   * resource from the session) and resolves once it is committed. The session is taken out of the table first, so
+   * no decision joins it afterwards and a repeated close is `unknown_session`, never a second record.
+   */
+  async closeSession(sessionId: string, summary?: SessionSummary): Promise<AuditReceipt> {
+    const session = this.session(sessionId);
     this.options.sessions.close(sessionId);
+    try {
+      return await this.options.store.append({
+        kind: 'session_closed',
+        sessionId,
+        subject: session.identity.subject,
+        issuer: session.identity.issuer,
+        taskId: session.task?.id,
+        taskName: session.task?.name,
+        resource: session.resource.name,
+        ...(summary === undefined ? {} : { summary }),
+      });
+    } catch (e) {
+      this.options.metrics.auditWriteFailures++;
+      this.options.log(`audit: cannot write the session_closed record of ${sessionId} (${(e as Error).message})`);
+      throw new Refusal('audit_write_failed', `session ${sessionId} is closed, but its summary could not be written to the audit log`, status.UNAVAILABLE);
+    }
   }
 
   session(sessionId: string): Session {

@@ -1,18 +1,19 @@
 // The taskgate.v1.Decider gRPC handlers: translate wire messages to the decision service and back. Unary calls
-// report refusals as gRPC statuses with the reason code in the `taskgate-reason` trailer; DecideStream reports
-// them per request (error_code) and keeps the stream open.
+// report refusals as gRPC statuses with the reason code in the `taskgate-reason` trailer; DecideStream, whose
+// messages are batches, reports them per request (error_code) and keeps the stream open.
 import { Metadata, status, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { ApprovalService } from '../approvals/approvals.js';
 import { approvalDocument } from '../approvals/document.js';
 import { approvalHandlers } from './approval-handlers.js';
 import type { Answer, DecisionService } from './decision-service.js';
-import type { CloseSessionRequest, DecideRequest, DecisionMessage, OpenSessionRequest, OpenSessionResponse } from './proto.js';
+import { Batcher, MAX_BATCH_BYTES, MAX_REQUESTS_PER_BATCH, utf8Bytes, type BatchLimits } from './batches.js';
+import type { CloseSessionRequest, DecideBatch, DecideRequest, DecisionBatch, DecisionMessage, OpenSessionRequest, OpenSessionResponse } from './proto.js';
 import { Refusal } from './refusal.js';
 import { validClose, validDecide, validOpenSession } from './validate.js';
 
 export const REASON_TRAILER = 'taskgate-reason';
 
-/** Decisions one stream may have in flight before the server stops reading from it until some are answered. */
+/** Requests one stream may have in flight before the server stops reading from it until some are answered. */
 export const MAX_IN_FLIGHT_PER_STREAM = 256;
 
 export interface HandlerOptions {
@@ -63,7 +64,7 @@ export function deciderHandlers(options: HandlerOptions): UntypedServiceImplemen
       })().catch((e) => fail(callback, e));
     },
 
-    DecideStream(call: ServerDuplexStream<DecideRequest, DecisionMessage>) {
+    DecideStream(call: ServerDuplexStream<DecideBatch, DecisionBatch>) {
       handleStream(call, options, refusalOf);
     },
 
@@ -71,9 +72,9 @@ export function deciderHandlers(options: HandlerOptions): UntypedServiceImplemen
 
     CloseSession(call: ServerUnaryCall<CloseSessionRequest, object>, callback: sendUnaryData<object>) {
       (async () => {
-        const { sessionId } = validClose(call.request);
-        service.session(sessionId);
-        service.closeSession(sessionId);
+        const { sessionId, summary } = validClose(call.request);
+        // Answered once the session_closed record is committed, as decisions are.
+        await service.closeSession(sessionId, summary);
         callback(null, {});
       })().catch((e) => fail(callback, e));
     },
@@ -81,11 +82,12 @@ export function deciderHandlers(options: HandlerOptions): UntypedServiceImplemen
 }
 
 /**
- * One DecideStream: requests are decided concurrently and answered as each finishes. Backpressure both ways:
- * reading pauses while too many decisions are in flight or while the client is not reading its answers.
+ * One DecideStream: requests are decided concurrently; the answers settled in one turn of the event loop (those
+ * whose audit records committed together) go out together. Backpressure both ways, counted in requests: reading
+ * pauses while too many decisions are in flight or while the client is not reading its answers.
  */
 function handleStream(
-  call: ServerDuplexStream<DecideRequest, DecisionMessage>,
+  call: ServerDuplexStream<DecideBatch, DecisionBatch>,
   options: HandlerOptions,
   refusalOf: (e: unknown) => Refusal,
 ): void {
@@ -100,46 +102,55 @@ function handleStream(
     else call.resume();
   };
   const finishIfDone = () => {
-    if (clientDone && inFlight.size === 0 && !closed) {
+    if (clientDone && inFlight.size === 0 && outbox.waiting === 0 && !closed) {
       closed = true;
       call.end();
     }
   };
-  const send = (message: DecisionMessage) => {
-    if (closed || call.cancelled) return;
-    if (!call.write(message)) {
-      writeBlocked = true;
-      adjustFlow();
+  const outbox = new Batcher<DecisionMessage>(ANSWER_LIMITS, (batches) => {
+    for (const decisions of batches) {
+      if (closed || call.cancelled) return;
+      if (!call.write({ decisions })) writeBlocked = true;
     }
-  };
+    adjustFlow();
+    finishIfDone();
+  });
   const answerError = (requestId: string, e: unknown) => {
     const refusal = refusalOf(e);
     options.onRequestError(refusal.code);
-    send(errorMessage(requestId, refusal));
+    outbox.add(errorMessage(requestId, refusal));
   };
-
-  call.on('drain', () => {
-    writeBlocked = false;
-    adjustFlow();
-  });
-  call.on('data', (raw: DecideRequest) => {
+  const decide = (raw: DecideRequest) => {
     const requestId = typeof raw?.request_id === 'string' ? raw.request_id : '0';
     if (inFlight.has(requestId)) {
       answerError(requestId, new Refusal('duplicate_request_id', `request_id ${requestId} is already being decided on this stream`, status.INVALID_ARGUMENT));
       return;
     }
     inFlight.add(requestId);
-    adjustFlow();
     (async () => {
       const request = validDecide(raw, options.maxOperationBytes);
-      send(decisionMessage(requestId, await options.service.decide(request)));
+      outbox.add(decisionMessage(requestId, await options.service.decide(request)));
     })()
       .catch((e) => answerError(requestId, e))
       .finally(() => {
         inFlight.delete(requestId);
         adjustFlow();
-        finishIfDone();
       });
+  };
+
+  call.on('drain', () => {
+    writeBlocked = false;
+    adjustFlow();
+  });
+  call.on('data', (batch: DecideBatch) => {
+    const requests = Array.isArray(batch?.requests) ? batch.requests : [];
+    if (requests.length > MAX_REQUESTS_PER_BATCH) {
+      const refusal = new Refusal('batch_too_large', `a DecideBatch holds ${requests.length} requests, over the limit of ${MAX_REQUESTS_PER_BATCH}: send fewer at a time`, status.INVALID_ARGUMENT);
+      for (const raw of requests) answerError(typeof raw?.request_id === 'string' ? raw.request_id : '0', refusal);
+      return;
+    }
+    for (const raw of requests) decide(raw);
+    adjustFlow();
   });
   call.on('end', () => {
     clientDone = true;
@@ -153,6 +164,13 @@ function handleStream(
     closed = true;
   });
 }
+
+/** Answers weigh their text fields; a reason list or mask of any size still travels, alone if need be. */
+const ANSWER_LIMITS: BatchLimits<DecisionMessage> = {
+  maxItems: MAX_REQUESTS_PER_BATCH,
+  maxBytes: MAX_BATCH_BYTES,
+  bytesOf: (d) => utf8Bytes(d.masks_json, d.approval_json, d.error_message, ...d.reasons) + 64,
+};
 
 export function decisionMessage(requestId: string, answer: Answer): DecisionMessage {
   const { decision } = answer;

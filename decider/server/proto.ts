@@ -81,6 +81,15 @@ export interface DecisionMessage {
   approval_id: string;
 }
 
+/** DecideStream's messages: requests a client had at hand together, answers that committed together. */
+export interface DecideBatch {
+  requests: DecideRequest[];
+}
+
+export interface DecisionBatch {
+  decisions: DecisionMessage[];
+}
+
 export interface CloseSessionRequest {
   session_id: string;
   summary_json: string;

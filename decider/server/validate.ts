@@ -4,10 +4,12 @@ import { RESOURCE_KINDS, type ResourceKind } from '../config.js';
 import type { JsonValue } from '../store/index.js';
 import type { CloseSessionRequest, DecideRequest, OpenSessionRequest, VoteRequest, WatchApprovalRequest } from './proto.js';
 import { invalid } from './refusal.js';
+import { parseSessionSummary, type SessionSummary } from './session-summary.js';
 
 const MAX_CREDENTIAL_BYTES = 16 * 1024;
 const MAX_NAME_LENGTH = 256;
-const MAX_SUMMARY_BYTES = 1024 * 1024;
+/** A summary becomes one audit record per session: a few counters, not a report. */
+const MAX_SUMMARY_BYTES = 16 * 1024;
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const SESSION_ID = /^ses_[A-Za-z0-9_-]{1,64}$/;
 const APPROVAL_ID = /^apr_[0-9A-Z]{26}$/;
@@ -87,15 +89,11 @@ function parametersOf(value: unknown, maxBytes: number): JsonValue[] {
   return parameters as JsonValue[];
 }
 
-export function validClose(request: CloseSessionRequest): { sessionId: string; summary?: unknown } {
+/** summary_json: empty (no summary), or a flat object of counters (./session-summary.ts). */
+export function validClose(request: CloseSessionRequest): { sessionId: string; summary?: SessionSummary } {
   const sessionId = sessionIdOf(request.session_id);
   const summaryText = text(request.summary_json, 'summary_json', MAX_SUMMARY_BYTES);
-  if (summaryText === '') return { sessionId };
-  try {
-    return { sessionId, summary: JSON.parse(summaryText) };
-  } catch (e) {
-    throw invalid('invalid_request', `summary_json is not JSON: ${(e as Error).message}`);
-  }
+  return summaryText === '' ? { sessionId } : { sessionId, summary: parseSessionSummary(summaryText) };
 }
 
 export interface ValidVote {

@@ -2,7 +2,7 @@
 // BEGIN IMMEDIATE ... COMMIT, so many callers share one fsync and each learns only after the commit.
 import type { AuditContent, AuditRow } from './audit-row.js';
 import { StoreError } from './errors.js';
-import { GENESIS_HASH, HASHED_COLUMNS, hashAuditRow, type HashedRow } from './hash.js';
+import { GENESIS_HASH, HASHED_COLUMNS, hashAuditRow } from './hash.js';
 import type { AuditHead, AuditReceipt, Revocation } from './index.js';
 import { RevocationLedger, type RevocationRow } from './revocation-ledger.js';
 import type { PreparedStatement, SqlValue, SqliteConnection } from './sqlite.js';
@@ -305,12 +305,16 @@ class ChainCursor implements BatchTransaction {
   }
 
   appendRecord(content: AuditContent): AuditReceipt {
-    const row: HashedRow = { ...content, seq: this.seq + 1, time: this.clock().toISOString(), prev_hash: this.hash };
-    const hash = hashAuditRow(row);
-    this.pending.push({ ...row, hash });
-    this.seq = row.seq as number;
-    this.hash = hash;
-    return { seq: this.seq, time: row.time as string, hash };
+    const seq = this.seq + 1;
+    const time = this.clock().toISOString();
+    // One object per record, its hash filled in after: this runs on the main thread for every decision, and the
+    // hash covers HASHED_COLUMNS only, so the placeholder never enters it.
+    const row = { ...content, seq, time, prev_hash: this.hash, hash: '' };
+    row.hash = hashAuditRow(row);
+    this.pending.push(row);
+    this.seq = seq;
+    this.hash = row.hash;
+    return { seq, time, hash: row.hash };
   }
 
   async revocationOf(taskId: string): Promise<Revocation | null> {
