@@ -21,6 +21,7 @@ import { loadEngine, type Engine } from '../rego/engine.js';
 import { openSqliteStore, type Store } from '../decider/store/index.js';
 import { SqliteConnection } from '../decider/store/sqlite.js';
 import { removeTempDirs, tempDbFile } from './fixtures/store.js';
+import { rejection } from './fixtures/rejection.js';
 
 let approverPolicy: ApproverPolicy;
 beforeAll(async () => {
@@ -87,14 +88,6 @@ function use(ctx: OperationContext, service: ApprovalService) {
   return { sessionId: ctx.sessionId, fingerprint: service.fingerprintOf(ctx), subject: ctx.identity.subject, taskId: ctx.task?.id };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ApprovalError> {
-  const err = await promise.then(
-    () => new Error('expected an ApprovalError, but it resolved'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApprovalError);
-  return err as ApprovalError;
-}
 
 async function approvalActions(store: Store, id: string): Promise<string[]> {
   const records = await store.list({ kind: 'approval' });
@@ -115,11 +108,11 @@ describe('once', () => {
 
     // Another session of the same identity and task does not see a once approval.
     expect(await service.inputFor(deleteAll('ses_2'))).toBeUndefined();
-    expect((await refusal(service.consume(request.id, use(deleteAll('ses_2'), service)))).code).toBe('approval_final');
+    expect((await rejection(service.consume(request.id, use(deleteAll('ses_2'), service)), ApprovalError)).code).toBe('approval_final');
 
     expect((await service.consume(request.id, use(ctx, service))).state.status).toBe('used');
     expect(await service.inputFor(ctx)).toBeUndefined();
-    expect((await refusal(service.consume(request.id, use(ctx, service)))).message).toMatch(/is used, not approved/);
+    expect((await rejection(service.consume(request.id, use(ctx, service)), ApprovalError)).message).toMatch(/is used, not approved/);
 
     expect(await approvalActions(store, request.id)).toEqual(['requested:ci-backup', 'approved:bob', 'used:ci-backup']);
     await store.close();
@@ -131,7 +124,7 @@ describe('once', () => {
     await service.approve(request.id, bob);
     const other = { ...deleteAll(), operation: { kind: 'postgres', action: 'write', postgres: { text: 'DELETE FROM public.users' } } };
     expect(await service.inputFor(other)).toBeUndefined();
-    expect((await refusal(service.consume(request.id, use(other, service)))).message).toMatch(/different operation/);
+    expect((await rejection(service.consume(request.id, use(other, service)), ApprovalError)).message).toMatch(/different operation/);
     await store.close();
   });
 });
@@ -144,8 +137,8 @@ describe('deciding', () => {
     const denied = await service.deny(request.id, bob, 'not during business hours');
     expect(denied.state).toMatchObject({ status: 'denied', deniedBy: 'bob' });
     expect(await service.inputFor(ctx)).toEqual({ id: request.id, status: 'rejected', approved_by: [] });
-    expect((await refusal(service.approve(request.id, dana))).code).toBe('approval_final');
-    expect((await refusal(service.consume(request.id, use(ctx, service)))).code).toBe('approval_final');
+    expect((await rejection(service.approve(request.id, dana), ApprovalError)).code).toBe('approval_final');
+    expect((await rejection(service.consume(request.id, use(ctx, service)), ApprovalError)).code).toBe('approval_final');
     // The late vote is refused, and audited as refused.
     expect(await approvalActions(store, request.id)).toEqual(['requested:ci-backup', 'denied:bob', 'refused:dana']);
     await store.close();
@@ -163,7 +156,7 @@ describe('deciding', () => {
     const expired = await service.waitFor(request.id);
     expect(expired.state.status).toBe('expired');
     expect(await service.inputFor(ctx)).toBeUndefined();
-    expect((await refusal(service.approve(request.id, bob))).code).toBe('approval_final');
+    expect((await rejection(service.approve(request.id, bob), ApprovalError)).code).toBe('approval_final');
     expect(await approvalActions(store, request.id)).toEqual(['requested:ci-backup', 'expired:taskgate', 'refused:bob']);
     await store.close();
   });
@@ -172,7 +165,7 @@ describe('deciding', () => {
     const { store, service } = await harness();
     const dbaRequester = person('ci-backup', ['dba']);
     const request = await service.request(deleteAll('ses_1', dbaRequester), required());
-    const err = await refusal(service.approve(request.id, dbaRequester));
+    const err = await rejection(service.approve(request.id, dbaRequester), ApprovalError);
     expect(err.code).toBe('self_approval');
     expect(err.message).toMatch(/someone else must/);
     expect((await service.get(request.id))!.state.status).toBe('pending');
@@ -182,10 +175,10 @@ describe('deciding', () => {
   it('refuses an approver that data.taskgate.approve does not allow', async () => {
     const { store, service } = await harness();
     const request = await service.request(deleteAll(), required());
-    const err = await refusal(service.approve(request.id, mallory));
+    const err = await rejection(service.approve(request.id, mallory), ApprovalError);
     expect(err.code).toBe('approver_not_allowed');
     expect(err.message).toContain('mallory is not one of the approvers this request names (group:dba)');
-    expect((await refusal(service.deny(request.id, mallory))).code).toBe('approver_not_allowed');
+    expect((await rejection(service.deny(request.id, mallory), ApprovalError)).code).toBe('approver_not_allowed');
     // Refused votes change nothing, but each is in the audit log with why.
     expect(await approvalActions(store, request.id)).toEqual(['requested:ci-backup', 'refused:mallory', 'refused:mallory']);
     const [refusedRecord] = (await store.list({ kind: 'approval' })).filter((r) => r.approvalId === request.id && r.actor === 'mallory');
@@ -198,9 +191,9 @@ describe('deciding', () => {
     const ctx = deleteAll();
     const request = await service.request(ctx, required({ min: 2 }));
     expect((await service.approve(request.id, bob)).state).toMatchObject({ status: 'pending', approvedBy: ['bob'] });
-    const again = await refusal(service.approve(request.id, bob));
+    const again = await rejection(service.approve(request.id, bob), ApprovalError);
     expect([again.code, again.message]).toEqual(['already_voted', expect.stringMatching(/bob already approved/)]);
-    expect((await refusal(service.consume(request.id, use(ctx, service)))).code).toBe('approval_final');
+    expect((await rejection(service.consume(request.id, use(ctx, service)), ApprovalError)).code).toBe('approval_final');
     expect((await service.approve(request.id, dana)).state).toMatchObject({ status: 'approved', approvedBy: ['bob', 'dana'] });
     expect(await service.inputFor(ctx)).toEqual({ id: request.id, status: 'approved', approved_by: ['bob', 'dana'] });
     await store.close();
@@ -215,7 +208,7 @@ describe('deciding', () => {
     controller.abort(new Error('client gone'));
     await expect(waiting).rejects.toThrow('client gone');
     expect((await service.withdraw(request.id)).state.status).toBe('withdrawn');
-    expect((await refusal(service.approve(request.id, bob))).code).toBe('approval_final');
+    expect((await rejection(service.approve(request.id, bob), ApprovalError)).code).toBe('approval_final');
     expect(await service.inputFor(ctx)).toBeUndefined();
     await store.close();
   });
@@ -237,14 +230,14 @@ describe('window', () => {
     // Another identity, or the same identity under another task, gets nothing from it.
     const stranger = deleteAll('ses_3', person('intern'));
     expect(await service.inputFor(stranger)).toBeUndefined();
-    expect((await refusal(service.consume(request.id, use(stranger, service)))).message).toMatch(/another task/);
+    expect((await rejection(service.consume(request.id, use(stranger, service)), ApprovalError)).message).toMatch(/another task/);
     const otherTask = { ...later, task: { id: 'tsk_2', name: 'other' } };
     expect(await service.inputFor(otherTask)).toBeUndefined();
 
     // The window is ttl_seconds from the approval, not from the request.
     clock.now = new Date(T0.getTime() + 100_000 + 600_000);
     expect(await service.inputFor(later)).toBeUndefined();
-    expect((await refusal(service.consume(request.id, use(later, service)))).code).toBe('approval_final');
+    expect((await rejection(service.consume(request.id, use(later, service)), ApprovalError)).code).toBe('approval_final');
     expect((await service.get(request.id))!.state.status).toBe('expired');
     await store.close();
   });

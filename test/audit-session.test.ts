@@ -9,21 +9,12 @@ import type { AuditRecord } from '../decider/store/index.js';
 import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
 import { cli, issueToken, pgOperation, removeTempDirs, startTestDecider, tempDir, type TestDecider } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
+import { rejection } from './fixtures/rejection.js';
 
 const RESOURCE = 'orders-db';
 
 afterAll(removeTempDirs);
 
-async function refusal(promise: Promise<unknown>): Promise<DeciderCallError> {
-  const e = await promise.then(
-    () => {
-      throw new Error('expected the call to be refused');
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DeciderCallError);
-  return e as DeciderCallError;
-}
 
 async function auditList(dataDir: string, ...filters: string[]): Promise<AuditRecord[]> {
   const listed = await cli(['audit', 'ls', '--json', '--data-dir', dataDir, ...filters]);
@@ -85,9 +76,9 @@ describe('CloseSession over gRPC', () => {
   it('ends the session: deciding in it afterwards, or closing it again, is unknown_session', async () => {
     const sessionId = await openSession();
     await client.closeSession(sessionId, '{"statements":0}');
-    const decide = await refusal(client.decide({ session_id: sessionId, operation_json: pgOperation('SELECT', { reads: ['public.orders'] }) }));
+    const decide = await rejection(client.decide({ session_id: sessionId, operation_json: pgOperation('SELECT', { reads: ['public.orders'] }) }), DeciderCallError);
     expect(decide.reason).toBe('unknown_session');
-    const again = await refusal(client.closeSession(sessionId, '{"statements":0}'));
+    const again = await rejection(client.closeSession(sessionId, '{"statements":0}'), DeciderCallError);
     expect(again.reason).toBe('unknown_session');
     const records = (await auditList(dataDir, '--kind', 'session_closed')).filter((r) => r.sessionId === sessionId);
     expect(records).toHaveLength(1);
@@ -115,7 +106,7 @@ describe('CloseSession over gRPC', () => {
     ['an oversized summary', JSON.stringify({ note: 'x'.repeat(20_000) }), /summary_json is longer than 16384 bytes/],
   ])('refuses %s as INVALID_ARGUMENT, and the session stays open', async (_what, summaryJson, message) => {
     const sessionId = await openSession();
-    const e = await refusal(client.closeSession(sessionId, summaryJson));
+    const e = await rejection(client.closeSession(sessionId, summaryJson), DeciderCallError);
     expect(e.grpcCode).toBe(status.INVALID_ARGUMENT);
     expect(e.reason).toBe('invalid_request');
     expect(e.message).toMatch(message);

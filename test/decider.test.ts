@@ -8,19 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDecider, DeciderCallError, type DeciderClient } from '../decider/server/client.js';
 import { loadProtos } from '../decider/server/proto.js';
 import { cli, httpOperation, issueToken, pgOperation, removeTempDirs, startTestDecider, taskIdOf, tempDir, writePolicy, type TestDecider } from './fixtures/decider/harness.js';
+import { rejection } from './fixtures/rejection.js';
 
 afterAll(removeTempDirs);
 
-async function refusal(promise: Promise<unknown>): Promise<DeciderCallError> {
-  const e = await promise.then(
-    () => {
-      throw new Error('expected the call to be refused');
-    },
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DeciderCallError);
-  return e as DeciderCallError;
-}
 
 describe('decider with the shipped policy', () => {
   let decider: TestDecider;
@@ -86,21 +77,21 @@ describe('decider with the shipped policy', () => {
   });
 
   it('refuses bad credentials at OpenSession with the reason in the trailer', async () => {
-    const malformed = await refusal(client.openSession({ credential: 'not-a-jwt', resource: 'orders-db', kind: 'postgres' }));
+    const malformed = await rejection(client.openSession({ credential: 'not-a-jwt', resource: 'orders-db', kind: 'postgres' }), DeciderCallError);
     expect(malformed.grpcCode).toBe(status.UNAUTHENTICATED);
     expect(malformed.reason).toBe('malformed_token');
 
     const { token } = await session(['orders-db:read']);
     const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-    const bad = await refusal(client.openSession({ credential: tampered, resource: 'orders-db', kind: 'postgres' }));
+    const bad = await rejection(client.openSession({ credential: tampered, resource: 'orders-db', kind: 'postgres' }), DeciderCallError);
     expect(bad.grpcCode).toBe(status.UNAUTHENTICATED);
     expect(bad.reason).toBe('bad_signature');
 
-    const noGrant = await refusal(client.openSession({ credential: token, resource: 'billing-api', kind: 'http' }));
+    const noGrant = await rejection(client.openSession({ credential: token, resource: 'billing-api', kind: 'http' }), DeciderCallError);
     expect(noGrant.grpcCode).toBe(status.PERMISSION_DENIED);
     expect(noGrant.reason).toBe('no_grant_for_resource');
 
-    const wrongKind = await refusal(client.openSession({ credential: token, resource: 'orders-db', kind: 'ssh' }));
+    const wrongKind = await rejection(client.openSession({ credential: token, resource: 'orders-db', kind: 'ssh' }), DeciderCallError);
     expect(wrongKind.grpcCode).toBe(status.INVALID_ARGUMENT);
   });
 
@@ -115,7 +106,7 @@ describe('decider with the shipped policy', () => {
     expect(d.reasons[0]).toMatch(/was revoked by \S+ at \S+ \(leaked in a log\)/);
     const [record] = (await decider.store.list({ verdict: 'deny' })).filter((r) => r.seq === Number(d.audit_seq));
     expect(record.reasons?.[0]).toContain('revoked');
-    const again = await refusal(client.openSession({ credential: token, resource: 'orders-db', kind: 'postgres' }));
+    const again = await rejection(client.openSession({ credential: token, resource: 'orders-db', kind: 'postgres' }), DeciderCallError);
     expect(again.grpcCode).toBe(status.UNAUTHENTICATED);
     expect(again.reason).toBe('task_revoked');
   });
@@ -130,15 +121,15 @@ describe('decider with the shipped policy', () => {
       ['', 'invalid_operation', 'empty'],
     ];
     for (const [operation_json, reason, text] of cases) {
-      const e = await refusal(client.decide({ session_id: sessionId, operation_json }));
+      const e = await rejection(client.decide({ session_id: sessionId, operation_json }), DeciderCallError);
       expect(e.grpcCode).toBe(status.INVALID_ARGUMENT);
       expect(e.reason).toBe(reason);
       expect(e.message).toContain(text);
     }
-    const unknown = await refusal(client.decide({ session_id: 'ses_doesnotexist', operation_json: '{}' }));
+    const unknown = await rejection(client.decide({ session_id: 'ses_doesnotexist', operation_json: '{}' }), DeciderCallError);
     expect(unknown.grpcCode).toBe(status.NOT_FOUND);
     expect(unknown.reason).toBe('unknown_session');
-    const tooBig = await refusal(client.decide({ session_id: sessionId, operation_json: 'x'.repeat(3 * 1024 * 1024) }));
+    const tooBig = await rejection(client.decide({ session_id: sessionId, operation_json: 'x'.repeat(3 * 1024 * 1024) }), DeciderCallError);
     expect(tooBig.grpcCode).toBe(status.RESOURCE_EXHAUSTED);
     expect((await client.decide({ session_id: sessionId, operation_json: pgOperation('SELECT', { reads: ['public.orders'] }) })).verdict).toBe('allow');
   });
@@ -179,7 +170,7 @@ describe('decider with the shipped policy', () => {
 
   it('gives up on a request past its deadline without harm', async () => {
     const { sessionId } = await session(['orders-db:read:public.orders']);
-    const late = await refusal(client.decide({ session_id: sessionId, operation_json: pgOperation('SELECT', { reads: ['public.orders'] }) }, 0));
+    const late = await rejection(client.decide({ session_id: sessionId, operation_json: pgOperation('SELECT', { reads: ['public.orders'] }) }, 0), DeciderCallError);
     expect(late.grpcCode).toBe(status.DEADLINE_EXCEEDED);
     expect((await client.decide({ session_id: sessionId, operation_json: pgOperation('SELECT', { reads: ['public.orders'] }) })).verdict).toBe('allow');
   });
@@ -410,7 +401,7 @@ describe('decider with an OIDC issuer', () => {
       [await sign(claims(), { kid: 'k2' }), 'unknown_kid'],
     ];
     for (const [token, reason] of cases) {
-      const e = await refusal(open(token));
+      const e = await rejection(open(token), DeciderCallError);
       expect({ reason: e.reason, code: e.grpcCode }).toEqual({ reason, code: status.UNAUTHENTICATED });
       expect(e.message.length).toBeGreaterThan(20);
     }

@@ -7,6 +7,7 @@ import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/s
 import { cli, issueToken, removeTempDirs, startTestDecider, taskIdOf, tempDir, type TestDecider } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
 import { join } from 'node:path';
+import { rejection } from './fixtures/rejection.js';
 
 const RESOURCE = 'orders-db';
 /** Long enough that the statements of one test all fall in one lease, however slow the machine. */
@@ -65,14 +66,6 @@ async function auditedWithText(text: string): Promise<number> {
   return records.filter((r) => (r.operation as { postgres?: { text?: string } } | null)?.postgres?.text === text).length;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<Error> {
-  const outcome = await promise.then(
-    () => undefined,
-    (e: unknown) => e as Error,
-  );
-  if (outcome === undefined) throw new Error('expected the statement to be refused');
-  return outcome;
-}
 
 describe('statement shapes', () => {
   it('decides queries that differ only in constants once per lease, and runs each with its own values', async () => {
@@ -94,7 +87,7 @@ describe('statement shapes', () => {
   it('still refuses by shape what the policy refuses, and analyses what it cannot normalize as sent', async () => {
     const client = await connect(longLease, await issueToken(dataDir, 'refused', [`${RESOURCE}:read:public.orders`]));
     try {
-      const denied = await refusal(client.query('DELETE FROM public.orders WHERE id = 1'));
+      const denied = await rejection(client.query('DELETE FROM public.orders WHERE id = 1'));
       expect(denied.message).toContain('taskgate:');
       // A comment makes the normalizer decline: the text is decided as sent, and still runs.
       const { rows } = await client.query('SELECT total FROM public.orders WHERE id = 5 -- five');
@@ -117,9 +110,9 @@ describe('decision lease', () => {
       expect((await client.query('SELECT total FROM public.orders WHERE id = 4')).rows).toEqual([{ total: '40' }]);
       expect((await cli(['task', 'revoke', taskIdOf(token), '--reason', 'lease test', '--data-dir', dataDir])).code).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, SHORT_LEASE_MS * 3));
-      const simple = await refusal(client.query('SELECT total FROM public.orders WHERE id = 6'));
+      const simple = await rejection(client.query('SELECT total FROM public.orders WHERE id = 6'));
       expect(simple.message).toContain('revoked');
-      const again = await refusal(client.query({ ...prepared, values: [8] }));
+      const again = await rejection(client.query({ ...prepared, values: [8] }));
       expect(again.message).toContain('revoked');
     } finally {
       await client.end();

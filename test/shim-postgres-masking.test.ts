@@ -13,6 +13,7 @@ import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/s
 import { issueToken, removeTempDirs, startTestDecider, tempDir, writePolicy, type TestDecider } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
 import { names, RawClient, rows } from './fixtures/raw-postgres-client.js';
+import { rejection } from './fixtures/rejection.js';
 
 const RESOURCE = 'orders-db';
 let postgres: PostgresServer;
@@ -70,14 +71,6 @@ async function connected(port = shim.port): Promise<pg.Client> {
   return c;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  const outcome = await promise.then(
-    () => undefined,
-    (e: unknown) => e as Error & { code?: string },
-  );
-  if (outcome === undefined) throw new Error('expected a refusal');
-  return outcome;
-}
 
 describe('views over masked tables', () => {
   it('masks a view column that passes a masked column through: plain, renamed, nested, security_barrier', async () => {
@@ -102,10 +95,10 @@ describe('views over masked tables', () => {
     const c = await connected();
     try {
       // A masked column in a filter or an expression is refused by the policy, through views as directly.
-      const filtered = await refusal(c.query("SELECT who FROM public.nested WHERE c LIKE 'a%'"));
+      const filtered = await rejection(c.query("SELECT who FROM public.nested WHERE c LIKE 'a%'"));
       expect(filtered.code).toBe('42501');
       expect(filtered.message).toContain('public.users.email is masked');
-      const computed = await refusal(c.query('SELECT loud FROM public.shouting'));
+      const computed = await rejection(c.query('SELECT loud FROM public.shouting'));
       expect(computed.code).toBe('42501');
       expect(computed.message).toContain('public.users.email is masked');
       // The unmasked column of the same view is readable as it is.
@@ -130,7 +123,7 @@ decision := {"verdict": "mask", "reasons": ["test: email is masked"], "mask": [{
     try {
       const c = await connected(lenientShim.port);
       try {
-        const e = await refusal(c.query('SELECT id, loud FROM public.shouting'));
+        const e = await rejection(c.query('SELECT id, loud FROM public.shouting'));
         expect(e.code).toBe('42501');
         expect(e.message).toMatch(/cannot be masked safely: result column "loud" of public.shouting is computed from masked column public.users.email/);
         expect((await c.query('SELECT email FROM public.contacts WHERE id = 3')).rows).toEqual([{ email: 'c***@example.com' }]);

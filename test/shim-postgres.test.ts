@@ -11,6 +11,7 @@ import { parseUpstreamUrl } from '../shims/postgres/config.js';
 import { cli, issueToken, removeTempDirs, startTestDecider, tempDir, type TestDecider } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
 import { join } from 'node:path';
+import { rejection } from './fixtures/rejection.js';
 
 const RESOURCE = 'orders-db';
 let postgres: PostgresServer;
@@ -71,14 +72,6 @@ async function connected(grants: string[], ttl?: string): Promise<pg.Client> {
   return c;
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  const result = await promise.then(
-    () => undefined,
-    (e: unknown) => e as Error & { code?: string },
-  );
-  if (result === undefined) throw new Error('expected a failure');
-  return result;
-}
 
 describe('taskgate shim postgres (command line)', () => {
   it('refuses incomplete or malformed options with a usage error', async () => {
@@ -113,20 +106,20 @@ describe('login', () => {
   });
 
   it('refuses a password that is not a valid token with 28P01', async () => {
-    const e = await failure(client('not-a-token').connect());
+    const e = await rejection(client('not-a-token').connect());
     expect(e.code).toBe('28P01');
     expect(e.message).toContain('taskgate: login refused');
   });
 
   it('refuses a token without a grant on this resource with 28000', async () => {
-    const e = await failure(client(await issueToken(dataDir, 'other', ['billing-api:read'])).connect());
+    const e = await rejection(client(await issueToken(dataDir, 'other', ['billing-api:read'])).connect());
     expect(e.code).toBe('28000');
   });
 
   it('refuses an expired token', async () => {
     const token = await issueToken(dataDir, 'short', [`${RESOURCE}:read:public.orders`], '10s');
     await new Promise((r) => setTimeout(r, 11_000));
-    const e = await failure(client(token).connect());
+    const e = await rejection(client(token).connect());
     expect(e.code).toBe('28P01');
     expect(e.message).toMatch(/expired/);
   }, 20_000);
@@ -176,7 +169,7 @@ describe('simple query', () => {
   it('denies a statement the task has no grant for with 42501, and the session stays usable', async () => {
     const c = await connected([`${RESOURCE}:read:public.orders`]);
     try {
-      const e = await failure(c.query('DELETE FROM public.orders WHERE id = 1'));
+      const e = await rejection(c.query('DELETE FROM public.orders WHERE id = 1'));
       expect(e.code).toBe('42501');
       expect(e.message).toContain(`--grant ${RESOURCE}:write:public.orders`);
       const { rows } = await c.query('SELECT count(*)::int AS n FROM public.orders');
@@ -190,7 +183,7 @@ describe('simple query', () => {
   it('denies a whole batch when one statement is denied (worst verdict wins), running none of it', async () => {
     const c = await connected([`${RESOURCE}:read,write:public.orders`]);
     try {
-      const e = await failure(c.query('UPDATE public.orders SET total = 0 WHERE id = 2; SELECT * FROM public.users'));
+      const e = await rejection(c.query('UPDATE public.orders SET total = 0 WHERE id = 2; SELECT * FROM public.users'));
       expect(e.code).toBe('42501');
       expect(await postgres.psql('SELECT total FROM public.orders WHERE id = 2')).toBe('20\n');
     } finally {
@@ -201,7 +194,7 @@ describe('simple query', () => {
   it('denies text that cannot be parsed, without forwarding it', async () => {
     const c = await connected([`${RESOURCE}:read:public.orders`]);
     try {
-      const e = await failure(c.query('SELEC 1 FROM'));
+      const e = await rejection(c.query('SELEC 1 FROM'));
       expect(e.code).toBe('42501');
       expect(e.message).toMatch(/cannot be described/);
       expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
@@ -214,7 +207,7 @@ describe('simple query', () => {
     const c = await connected([`${RESOURCE}:read:public.orders`]);
     try {
       await c.query('SET search_path = shadow, public');
-      const e = await failure(c.query('SELECT * FROM orders'));
+      const e = await rejection(c.query('SELECT * FROM orders'));
       expect(e.code).toBe('42501');
       expect(e.message).toContain('shadow.orders');
     } finally {
@@ -228,7 +221,7 @@ describe('simple query', () => {
       await c.query('SET standard_conforming_strings = off');
       // With the setting on (how the analysis reads it) this is one harmless SELECT of two strings; with it off,
       // Postgres reads the first string up to the second quote and then runs the DELETE.
-      const e = await failure(c.query("SELECT 'x\\' || ' ; DELETE FROM public.orders; --'"));
+      const e = await rejection(c.query("SELECT 'x\\' || ' ; DELETE FROM public.orders; --'"));
       expect(e.code).toBe('42501');
       expect(e.message).toContain('standard_conforming_strings is off');
       await c.query('SET standard_conforming_strings = on');
@@ -243,8 +236,8 @@ describe('simple query', () => {
     const c = await connected([`${RESOURCE}:read:public.orders`]);
     try {
       await c.query('BEGIN');
-      await failure(c.query('SELECT * FROM public.users'));
-      const e = await failure(c.query('SELECT 1'));
+      await rejection(c.query('SELECT * FROM public.users'));
+      const e = await rejection(c.query('SELECT 1'));
       expect(e.code).toBe('25P02');
       await c.query('ROLLBACK');
       expect((await c.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
@@ -271,9 +264,9 @@ describe('extended protocol (node-postgres)', () => {
   it('denies a Parse, skips to Sync, and keeps the session usable', async () => {
     const c = await connected([`${RESOURCE}:read:public.orders`]);
     try {
-      const e = await failure(c.query('UPDATE public.orders SET total = $1 WHERE id = $2', [0, 9]));
+      const e = await rejection(c.query('UPDATE public.orders SET total = $1 WHERE id = $2', [0, 9]));
       expect(e.code).toBe('42501');
-      const e2 = await failure(c.query({ name: 'users', text: 'SELECT ssn FROM public.users WHERE id = $1', values: [1] }));
+      const e2 = await rejection(c.query({ name: 'users', text: 'SELECT ssn FROM public.users WHERE id = $1', values: [1] }));
       expect(e2.code).toBe('42501');
       expect((await c.query('SELECT total FROM public.orders WHERE id = $1', [9])).rows).toEqual([{ total: '90' }]);
     } finally {
@@ -354,8 +347,8 @@ describe('masking', () => {
   it('denies a masked column used in an expression or filter; masks it through a view', async () => {
     const c = await connected(grants);
     try {
-      expect((await failure(c.query('SELECT lower(email) FROM public.users'))).code).toBe('42501');
-      expect((await failure(c.query("SELECT id FROM public.users WHERE ssn LIKE '1%'"))).code).toBe('42501');
+      expect((await rejection(c.query('SELECT lower(email) FROM public.users'))).code).toBe('42501');
+      expect((await rejection(c.query("SELECT id FROM public.users WHERE ssn LIKE '1%'"))).code).toBe('42501');
       expect((await c.query('SELECT email FROM public.users_v')).rows).toEqual([{ email: 'a***@example.com' }]);
       expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
@@ -384,7 +377,7 @@ describe('mask methods', () => {
     const c = new pg.Client({ host: '127.0.0.1', port: shim.port, user: 'ci-bot', database: 'postgres', password: token, binary: true });
     await c.connect();
     try {
-      const e = await failure(c.query('SELECT ssn FROM public.users WHERE id = $1', [1]));
+      const e = await rejection(c.query('SELECT ssn FROM public.users WHERE id = $1', [1]));
       expect(e.code).toBe('42501');
       expect(e.message).toMatch(/binary format/);
       expect((await c.query('SELECT id FROM public.users WHERE id = $1', [1])).rows).toEqual([{ id: 1 }]);
@@ -398,7 +391,7 @@ describe('cancel', () => {
   it('maps the shim\'s cancel key to the upstream backend and cancels the running statement', async () => {
     const c = await connected([`${RESOURCE}:read:public.orders`]);
     try {
-      const running = failure(c.query('SELECT pg_sleep(20) FROM public.orders LIMIT 1'));
+      const running = rejection(c.query('SELECT pg_sleep(20) FROM public.orders LIMIT 1'));
       await new Promise((r) => setTimeout(r, 300));
       const { processID, secretKey } = c as unknown as { processID: number; secretKey: number };
       await rawExchange(cancelRequest(processID, secretKey));
@@ -494,7 +487,7 @@ describe('TLS and upstream authentication', () => {
       try {
         const c = new pg.Client({ host: '127.0.0.1', port: authShim.port, user: 'ci-bot', database: 'postgres', password: token });
         if (password === 'wrong-secret') {
-          const e = await failure(c.connect());
+          const e = await rejection(c.connect());
           expect(e.code).toBe('08006');
           expect(e.message).toContain('password authentication failed');
           expect(e.message).not.toContain('wrong-secret');
@@ -516,10 +509,10 @@ describe('decider down', () => {
     try {
       await decider!.close();
       decider = undefined;
-      const e = await failure(c.query('SELECT count(*) FROM public.orders'));
+      const e = await rejection(c.query('SELECT count(*) FROM public.orders'));
       expect(e.code).toBe('42501');
       expect(e.message).toMatch(/decider is unavailable/);
-      const refused = await failure(client('whatever').connect());
+      const refused = await rejection(client('whatever').connect());
       expect(refused.code).toBe('08006');
     } finally {
       await c.end().catch(() => undefined);
