@@ -560,25 +560,6 @@ describe('emitter: entrypoints and evaluations', () => {
     expect(mem.buffer.byteLength).toBe(pages);
     expect(value(policy, { xs: ['x'] })).toEqual(['keep', { me: 1 }, 'x']);
   });
-
-  it('evaluates a one-rule policy in a few microseconds', async () => {
-    const policy = await load(single([str('user'), str('admin'), bool(true)], rule('allow', 6, 5, [
-      ...dotInput(0, 2, 3),
-      { op: 'const', index: 1, target: 4 },
-      { op: 'equal', a: 3, b: 4 },
-      { op: 'const', index: 2, target: 5 },
-    ])));
-    const input = { user: 'admin' };
-    for (let i = 0; i < 2000; i++) policy.evaluate(input);
-    const n = 20000;
-    const before = process.cpuUsage();
-    for (let i = 0; i < n; i++) policy.evaluate(input);
-    const spent = process.cpuUsage(before);
-    const perEval = (spent.user + spent.system) / n;
-    expect(value(policy, input)).toBe(true);
-    // generous bound for loaded CI machines; the benchmark reports the real figure
-    expect(perEval).toBeLessThan(50);
-  });
 });
 
 describe('emitter: end to end from Rego text', () => {
