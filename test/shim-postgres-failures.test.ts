@@ -12,6 +12,7 @@ import type { PostgresShimConfig } from '../shims/postgres/config.js';
 import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
 import { issueToken, removeTempDirs, startTestDecider, tempDir, type TestDecider } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
+import { shimConfigFor } from './fixtures/postgres-shim.js';
 import { names, RawClient } from './fixtures/raw-postgres-client.js';
 
 const RESOURCE = 'orders-db';
@@ -21,15 +22,7 @@ let shim: RunningPostgresShim;
 let dataDir: string;
 
 function shimConfig(overrides: Partial<PostgresShimConfig> = {}): PostgresShimConfig {
-  return {
-    listenHost: '127.0.0.1',
-    listenPort: 0,
-    upstream: { host: postgres.host, port: postgres.port, user: postgres.user, database: 'postgres' },
-    resource: RESOURCE,
-    decider: decider.address,
-    shimId: 'pg-failures-test',
-    ...overrides,
-  };
+  return shimConfigFor(postgres, { resource: RESOURCE, decider: decider.address, shimId: 'pg-failures-test' }, overrides);
 }
 
 beforeAll(async () => {

@@ -12,6 +12,7 @@ import type { PostgresShimConfig } from '../shims/postgres/config.js';
 import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
 import { issueToken, removeTempDirs, startTestDecider, tempDir, writePolicy, type TestDecider } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
+import { shimConfigFor } from './fixtures/postgres-shim.js';
 import { names, RawClient, rows } from './fixtures/raw-postgres-client.js';
 import { rejection } from './fixtures/rejection.js';
 
@@ -23,15 +24,7 @@ let dataDir: string;
 const shimLogs: string[] = [];
 
 function shimConfig(overrides: Partial<PostgresShimConfig> = {}): PostgresShimConfig {
-  return {
-    listenHost: '127.0.0.1',
-    listenPort: 0,
-    upstream: { host: postgres.host, port: postgres.port, user: postgres.user, database: 'postgres' },
-    resource: RESOURCE,
-    decider: decider.address,
-    shimId: 'pg-masking-test',
-    ...overrides,
-  };
+  return shimConfigFor(postgres, { resource: RESOURCE, decider: decider.address, shimId: 'pg-masking-test' }, overrides);
 }
 
 beforeAll(async () => {
