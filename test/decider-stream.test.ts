@@ -51,6 +51,11 @@ function heldService() {
 const request = (id: number): DecideRequest => ({ request_id: String(id), session_id: 'ses_abc', operation_json: '{"kind":"http","http":{}}', approval_id: '' });
 /** Past the turn in which decisions settle and the next, in which their answers go out. */
 const settle = () => new Promise((r) => setImmediate(() => setImmediate(r)));
+/** Requests are decided from the next turn on, a slice at a time: waits until `count` have been handed over. */
+async function started(pending: unknown[], count: number): Promise<void> {
+  for (let turn = 0; pending.length < count && turn < 10_000; turn++) await new Promise((r) => setImmediate(r));
+  expect(pending.length).toBe(count);
+}
 
 function open(service: DecisionService): FakeStream {
   const stream = new FakeStream();
@@ -68,7 +73,7 @@ describe('DecideStream flow control and batching', () => {
     expect(stream.paused).toBe(false);
     stream.send(request(MAX_IN_FLIGHT_PER_STREAM));
     expect(stream.paused).toBe(true);
-    expect(pending.length).toBe(MAX_IN_FLIGHT_PER_STREAM);
+    await started(pending, MAX_IN_FLIGHT_PER_STREAM);
     release(1);
     await settle();
     expect(stream.paused).toBe(false);
@@ -76,10 +81,11 @@ describe('DecideStream flow control and batching', () => {
   });
 
   it('pauses while the client does not take answers, until drain', async () => {
-    const { service, release } = heldService();
+    const { service, release, pending } = heldService();
     const stream = open(service);
     stream.writable = false;
     stream.send(request(1));
+    await started(pending, 1);
     release(1);
     await settle();
     expect(stream.paused).toBe(true);
@@ -104,13 +110,39 @@ describe('DecideStream flow control and batching', () => {
   });
 
   it('answers the decisions that finish together in one batch', async () => {
-    const { service, release } = heldService();
+    const { service, release, pending } = heldService();
     const stream = open(service);
     stream.send(request(1), request(2));
     stream.send(request(3));
+    await started(pending, 3);
     release(3);
     await settle();
     expect(stream.batches.map((b) => b.decisions.map((d) => d.request_id))).toEqual([['1', '2', '3']]);
+  });
+
+  it('decides a large batch a slice at a time, so the event loop turns (and audit replies land) in between', async () => {
+    const startedAt: number[] = [];
+    const service = {
+      decide: () => {
+        startedAt.push(performance.now());
+        const until = performance.now() + 0.2; // what evaluating a policy costs the thread
+        while (performance.now() < until);
+        return Promise.resolve({ decision: denyBecause('slow'), revision: 'r', auditSeq: 1 });
+      },
+    } as unknown as DecisionService;
+    const stream = open(service);
+    stream.send(...Array.from({ length: 50 }, (_, i) => request(i + 1)));
+    const seen: number[] = [];
+    const watch = () => {
+      seen.push(startedAt.length);
+      if (startedAt.length < 50) setImmediate(watch);
+    };
+    setImmediate(watch);
+    await settle();
+    while (stream.written.length < 50) await settle();
+    // The loop got turns while the batch was being decided: some turns saw part of it decided, not all.
+    expect(seen.some((n) => n > 0 && n < 50)).toBe(true);
+    expect(stream.written.map((m) => m.request_id)).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
   });
 
   it('refuses every request of an oversized batch without deciding any', async () => {

@@ -1,6 +1,7 @@
 // Runs compile-worker in a fresh worker thread per compile: a compile is rare (start, reload), and a fresh thread
 // leaves nothing of a failed or huge compile behind.
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../worker-script.js';
 
 export interface CompileRequest {
   readonly dir: string;
@@ -19,21 +20,6 @@ export type CompileResult =
     }
   | { readonly ok: false; readonly error: string };
 
-/**
- * When taskgate runs from its TypeScript sources (tests, benches) this module is a `.ts` file, and the worker
- * needs the same source loader the process was started with; from dist/ both are plain `.js`.
- */
-function workerUrl(): URL {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./compile-worker${extension}`, import.meta.url);
-}
-
-function sourceLoaderArgs(): string[] {
-  if (!import.meta.url.endsWith('.ts')) return process.execArgv;
-  const loader = new URL('../../test/fixtures/ts-loader/register.mjs', import.meta.url);
-  return [...process.execArgv, '--import', loader.href];
-}
-
 /** A compile that takes longer is stuck (the shipped policies take seconds); the active policy stays. */
 const COMPILE_TIMEOUT_MS = 5 * 60_000;
 
@@ -47,7 +33,8 @@ export function compileInWorker(request: CompileRequest, timeoutMs = COMPILE_TIM
       clearTimeout(timer);
       resolve(result);
     };
-    const worker = new Worker(workerUrl(), { workerData: request, execArgv: sourceLoaderArgs() });
+    const script = workerScript('./compile-worker', import.meta.url);
+    const worker = new Worker(script.url, { ...script.options, workerData: request });
     const timer = setTimeout(() => {
       settle({ ok: false, error: `compiling took longer than ${timeoutMs / 1000} s; gave up` });
       void worker.terminate();

@@ -73,3 +73,43 @@ export function utf8Bytes(...texts: readonly string[]): number {
   for (const text of texts) bytes += typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : 0;
   return bytes;
 }
+
+/** Longest a slice of queued work holds the thread before the event loop gets a turn. */
+export const SLICE_MS = 0.5;
+
+/**
+ * Runs queued items one slice at a time, giving the event loop a turn between slices. A whole DecideBatch
+ * evaluated in one go would hold the thread for milliseconds, and every decision in it would reach the audit
+ * writer together: no commit could start until the last was evaluated. In slices, the first records are being
+ * committed on the store thread while the rest are evaluated, and their answers go out sooner.
+ */
+export class SlicedQueue<T> {
+  private items: T[] = [];
+  private next = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly run: (item: T) => void,
+    private readonly sliceMs = SLICE_MS,
+  ) {}
+
+  push(item: T): void {
+    this.items.push(item);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.runSlice());
+  }
+
+  private runSlice(): void {
+    const deadline = performance.now() + this.sliceMs;
+    do this.run(this.items[this.next++]);
+    while (this.next < this.items.length && performance.now() < deadline);
+    if (this.next < this.items.length) {
+      setImmediate(() => this.runSlice());
+      return;
+    }
+    this.items = [];
+    this.next = 0;
+    this.scheduled = false;
+  }
+}

@@ -4,7 +4,7 @@ import { status } from '@grpc/grpc-js';
 import type { ApprovalService } from '../approvals/approvals.js';
 import { decideWithApprovals } from '../approvals/gate.js';
 import type { Approval, InputApproval, OperationContext } from '../approvals/types.js';
-import type { AuditReceipt, JsonValue, Revocation, Store } from '../store/index.js';
+import { revokedTaskReason, type AuditReceipt, type JsonValue, type Store } from '../store/index.js';
 import type { ResourceConfig } from '../config.js';
 import { denyBecause, type Decision } from '../engine/decision.js';
 import type { PolicyEngine } from '../engine/policy-engine.js';
@@ -188,8 +188,8 @@ export class DecisionService {
         approvalId,
         policyRevision: revision === '' ? undefined : revision,
         latencyUs,
-      }, (revocation) => revokedReasonOf(task!, revocation)); // called only for a task id, so only with a task
-      const answered = receipt.revocation === null ? decision : denyBecause(revokedReasonOf(task!, receipt.revocation));
+      });
+      const answered = receipt.revocation === null ? decision : denyBecause(revokedTaskReason(task!, receipt.revocation));
       return { decision: answered, auditSeq: receipt.seq };
     } catch (e) {
       this.options.metrics.auditWriteFailures++;
@@ -223,7 +223,7 @@ export class DecisionService {
 
   private async revokedReason(task: TaskDocument): Promise<string> {
     const revocation = (await this.options.store.getTask(task.id).catch(() => undefined))?.revocation;
-    return revokedReasonOf(task, revocation ?? null);
+    return revokedTaskReason(task, revocation ?? null);
   }
 
   /** The earliest of the task's end, the token's `exp`, and the configured session length. */
@@ -237,11 +237,6 @@ export class DecisionService {
 }
 
 /** Who revoked the task, when and why, so the person denied knows whom to ask. */
-function revokedReasonOf(task: TaskDocument, revocation: Revocation | null): string {
-  const detail = revocation ? ` by ${revocation.by} at ${revocation.at}${revocation.reason ? ` (${revocation.reason})` : ''}` : '';
-  return `task ${task.name} (${task.id}) was revoked${detail}: ask for a new task token with \`taskgate task issue\``;
-}
-
 /** input, exactly as docs/policy-contract.md defines it; `approval` only when one matches this very operation. */
 export function buildInput(session: Session, operation: Record<string, unknown>, now: Date, approval?: InputApproval): Record<string, unknown> {
   const input: Record<string, unknown> = {

@@ -6,7 +6,7 @@ import type { ApprovalService } from '../approvals/approvals.js';
 import { approvalDocument } from '../approvals/document.js';
 import { approvalHandlers } from './approval-handlers.js';
 import type { Answer, DecisionService } from './decision-service.js';
-import { Batcher, MAX_BATCH_BYTES, MAX_REQUESTS_PER_BATCH, utf8Bytes, type BatchLimits } from './batches.js';
+import { Batcher, MAX_BATCH_BYTES, MAX_REQUESTS_PER_BATCH, SlicedQueue, utf8Bytes, type BatchLimits } from './batches.js';
 import type { CloseSessionRequest, DecideBatch, DecideRequest, DecisionBatch, DecisionMessage, OpenSessionRequest, OpenSessionResponse } from './proto.js';
 import { Refusal } from './refusal.js';
 import { validClose, validDecide, validOpenSession } from './validate.js';
@@ -127,6 +127,10 @@ function handleStream(
       return;
     }
     inFlight.add(requestId);
+    evaluations.push(raw);
+  };
+  const evaluations = new SlicedQueue<DecideRequest>((raw) => {
+    const requestId = typeof raw?.request_id === 'string' ? raw.request_id : '0';
     (async () => {
       const request = validDecide(raw, options.maxOperationBytes);
       outbox.add(decisionMessage(requestId, await options.service.decide(request)));
@@ -136,7 +140,7 @@ function handleStream(
         inFlight.delete(requestId);
         adjustFlow();
       });
-  };
+  });
 
   call.on('drain', () => {
     writeBlocked = false;

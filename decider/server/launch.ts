@@ -21,7 +21,7 @@ export async function launchDecider(config: TaskgateConfig, log: (line: string) 
   const settings = validateIdentityConfig(config.identity, { baseDir });
   const approvals = approvalsSettingsOf(config, baseDir);
   const { dataDir } = config.decider;
-  const store = await openStore({ dataDir });
+  const store = await openStore({ dataDir, ownThread: true });
   try {
     const taskKey = await loadOrCreateSigningKey(dataDir);
     const verifier = await createCredentialVerifier({ taskKey, settings, tasks: store });

@@ -33,10 +33,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSqliteStore } from './sqlite-store.js';
+import { openThreadedStore } from './threaded-store.js';
 
 export { StoreError, type StoreErrorCode } from './errors.js';
 export { GENESIS_HASH } from './hash.js';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { revokedTaskReason } from './tasks.js';
 
 /** Any JSON document. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -193,10 +195,10 @@ export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditReceipt>;
   /**
    * Appends a decision, unless its task (`entry.taskId`) turns out revoked when its batch commits: then the record
-   * written is a deny whose one reason is `denialReason(revocation)`, and the receipt names the revocation, so the
-   * caller answers deny too. One revocation query per batch instead of one per decision.
+   * written is a deny whose one reason is `revokedTaskReason(task, revocation)`, and the receipt names the
+   * revocation, so the caller answers deny too. One revocation query per batch instead of one per decision.
    */
-  appendDecision(entry: DecisionEntry, denialReason: (revocation: Revocation) => string): Promise<DecisionReceipt>;
+  appendDecision(entry: DecisionEntry): Promise<DecisionReceipt>;
   /** Walks the whole chain from seq 1, streaming; stops at the first problem. */
   verify(): Promise<VerifyResult>;
   /** Matching records, oldest first (the most recent `limit` of them). */
@@ -339,11 +341,17 @@ export const DATABASE_FILE_NAME = 'taskgate.db';
 export interface OpenStoreOptions {
   /** Directory that holds `taskgate.db`; created if missing. Default `var`. */
   readonly dataDir?: string;
+  /**
+   * Runs the store on a thread of its own (./threaded-store.ts): the decider's choice, so that writing audit
+   * records does not take turns with deciding. Default false (the CLI's short-lived commands).
+   */
+  readonly ownThread?: boolean;
 }
 
 /** Opens (creating and migrating if needed) the embedded store in the data directory. */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   await mkdir(dataDir, { recursive: true });
-  return openSqliteStore({ file: join(dataDir, DATABASE_FILE_NAME) });
+  const file = join(dataDir, DATABASE_FILE_NAME);
+  return options.ownThread ? openThreadedStore({ file }) : openSqliteStore({ file });
 }

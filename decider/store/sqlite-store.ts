@@ -32,7 +32,15 @@ import type {
 import { RevocationCache } from './revocation-cache.js';
 import { configureConnection, migrate } from './schema.js';
 import { SqliteConnection } from './sqlite.js';
-import { insertRevocation, insertTask, selectRevocationsAfter, selectTask, selectTasks, validTask } from './tasks.js';
+import {
+  insertRevocation,
+  insertTask,
+  revokedTaskReason,
+  selectRevocationsAfter,
+  selectTask,
+  selectTasks,
+  validTask,
+} from './tasks.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; created if missing. */
@@ -88,18 +96,12 @@ class SqliteStore implements Store {
     }
   }
 
-  appendDecision(entry: DecisionEntry, denialReason: (revocation: Revocation) => string): Promise<DecisionReceipt> {
+  appendDecision(entry: DecisionEntry): Promise<DecisionReceipt> {
     try {
       if (entry?.kind !== 'decision') throw new StoreError('invalid_record', 'appendDecision takes a decision entry');
       const content = contentOfEntry(entry);
-      // Runs inside the batch transaction; a failure here must refuse this decision only, never the whole batch.
       const denial = (revocation: Revocation) => {
-        let reason: string;
-        try {
-          reason = denialReason(revocation);
-        } catch (err) {
-          throw new StoreError('invalid_record', `the revoked decision's reason failed: ${(err as Error)?.message}`);
-        }
+        const reason = revokedTaskReason({ id: content.task_id as string, name: entry.taskName }, revocation);
         return contentOfEntry({ ...entry, verdict: 'deny', reasons: [reason], masks: [] });
       };
       return this.writer.appendChecked(content, content.task_id as string | null, denial);

@@ -4,7 +4,7 @@ import { emptyContent, optionalString, requiredString, stringList, stringOrEmpty
 import { canonicalJson } from './canonical-json.js';
 import { StoreError } from './errors.js';
 import type { BatchTransaction } from './group-commit.js';
-import type { AuditReceipt, NewTask, TaskGrant, TaskRecord } from './index.js';
+import type { AuditReceipt, NewTask, Revocation, TaskGrant, TaskRecord } from './index.js';
 import type { SqliteConnection } from './sqlite.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -26,6 +26,15 @@ interface TaskRow {
 
 const SELECT_TASKS =
   'SELECT t.*, r.revoked_at, r.revoked_by, r.reason FROM tasks t LEFT JOIN revocations r ON r.task_id = t.id';
+
+/**
+ * The reason a revoked task's operation is denied, as the audit record and the client both get it: what was
+ * revoked, by whom, when and why, and what to do about it.
+ */
+export function revokedTaskReason(task: { readonly id: string; readonly name?: string }, revocation: Revocation | null): string {
+  const detail = revocation ? ` by ${revocation.by} at ${revocation.at}${revocation.reason ? ` (${revocation.reason})` : ''}` : '';
+  return `task ${task.name ?? task.id} (${task.id}) was revoked${detail}: ask for a new task token with \`taskgate task issue\``;
+}
 
 /** Checks a task from outside and returns it in the shape that is stored. */
 export function validTask(task: NewTask): NewTask {
