@@ -102,9 +102,11 @@ describe('append', () => {
     await withStore(file, async (store) => {
       await store.append(decision({ operation: { b: 1, a: { d: [1, 'x'], c: null } } }));
       await store.append(decision({ operation: { a: { c: null, d: [1, 'x'], e: undefined }, b: 1 } as never }));
+      // As text (the decider's way), duplicate keys resolved as JSON.parse does for the policy: the last wins.
+      await store.append(decision({ operation: undefined, operationJson: '{ "b": 0, "a": {"d": [1, "x"], "c": null}, "b": 1 }' }));
     });
     expect(sqliteCli(file, 'SELECT operation FROM audit ORDER BY seq')).toBe(
-      '{"a":{"c":null,"d":[1,"x"]},"b":1}\n{"a":{"c":null,"d":[1,"x"]},"b":1}\n',
+      '{"a":{"c":null,"d":[1,"x"]},"b":1}\n'.repeat(3),
     );
   });
 
@@ -118,6 +120,9 @@ describe('append', () => {
         decision({ operation: { when: new Date() } as never }),
         decision({ operation: [1, undefined] as never }),
         decision({ masks: [() => 1] as never }),
+        decision({ operation: undefined, operationJson: '{"a":' }),
+        decision({ operation: undefined, operationJson: 42 as never }),
+        decision({ operation: { a: 1 }, operationJson: '{"a":1}' }),
         decision({ reasons: [1] as never }),
         decision({ subject: 42 as never }),
         { kind: 'approval', approvalId: 'apr_1', action: 'approve', actor: 'bob' },

@@ -181,7 +181,7 @@ export class DecisionService {
         resource: session.resource.name,
         operationKind: typeof operation.kind === 'string' ? operation.kind : undefined,
         operationAction: typeof operation.action === 'string' ? operation.action : undefined,
-        operation: operation as JsonValue,
+        operationJson: request.operationJson,
         verdict: decision.verdict,
         reasons: decision.reasons,
         masks: decision.mask as unknown as JsonValue[],

@@ -42,6 +42,8 @@ export interface ValidDecide {
   readonly requestId: string;
   readonly sessionId: string;
   readonly operation: Record<string, unknown>;
+  /** The operation as the shim sent it, for the audit record (a JSON object, checked above). */
+  readonly operationJson: string;
   readonly approvalId: string;
   /** The values bound to the statement's placeholders (parameters_json); empty when none. */
   readonly parameters: readonly JsonValue[];
@@ -70,6 +72,7 @@ export function validDecide(request: DecideRequest, maxOperationBytes: number): 
     requestId: typeof request.request_id === 'string' ? request.request_id : '0',
     sessionId,
     operation: operation as Record<string, unknown>,
+    operationJson: request.operation_json,
     approvalId: text(request.approval_id, 'approval_id', MAX_NAME_LENGTH),
     parameters: parametersOf(request.parameters_json, maxOperationBytes),
   };

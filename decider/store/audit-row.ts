@@ -3,7 +3,7 @@
 import { canonicalJson, parseStoredJson } from './canonical-json.js';
 import { StoreError } from './errors.js';
 import type { HashedRow } from './hash.js';
-import type { AuditEntry, AuditKind, AuditRecord, JsonValue, Verdict } from './index.js';
+import type { AuditEntry, AuditKind, AuditRecord, DecisionEntry, JsonValue, Verdict } from './index.js';
 
 /** Every column of a record that the entry decides (the chain columns seq, time, prev_hash, hash are the store's). */
 export type AuditContent = Omit<HashedRow, 'seq' | 'time' | 'prev_hash'>;
@@ -55,7 +55,7 @@ export function contentOfEntry(entry: AuditEntry): AuditContent {
         verdict: verdictOf(entry.verdict),
         reasons: canonicalJson(stringList(entry.reasons, 'reasons'), 'reasons'),
         masks: entry.masks === undefined ? '[]' : canonicalJson(jsonList(entry.masks, 'masks'), 'masks'),
-        operation: entry.operation === undefined ? null : canonicalJson(entry.operation, 'operation'),
+        operation: operationColumn(entry),
         approval_id: optionalString(entry.approvalId, 'approvalId'),
         policy_revision: optionalString(entry.policyRevision, 'policyRevision'),
         latency_us: latencyOf(entry.latencyUs),
@@ -76,6 +76,20 @@ export function contentOfEntry(entry: AuditEntry): AuditContent {
     default:
       throw invalid(`unknown entry kind ${JSON.stringify((entry as { kind: unknown }).kind)}`);
   }
+}
+
+/** The operation, stored canonical, from the document or from its JSON text. */
+function operationColumn(entry: DecisionEntry): string | null {
+  if (entry.operationJson === undefined) return entry.operation === undefined ? null : canonicalJson(entry.operation, 'operation');
+  if (entry.operation !== undefined) throw invalid('a decision gives operation or operationJson, not both');
+  if (typeof entry.operationJson !== 'string') throw invalid('operationJson is not a string');
+  let operation: JsonValue;
+  try {
+    operation = JSON.parse(entry.operationJson) as JsonValue;
+  } catch (err) {
+    throw invalid(`operationJson is not JSON: ${(err as Error).message}`);
+  }
+  return canonicalJson(operation, 'operation');
 }
 
 /** The columns every appended kind shares: who, which task, which resource, what operation. */

@@ -60,6 +60,12 @@ export interface DecisionEntry {
   readonly operationAction?: string;
   /** The operation document exactly as the shim described it (`input.operation`). */
   readonly operation?: JsonValue;
+  /**
+   * The same document as JSON text, for a caller that holds it as text (the decider: it arrives so). The store
+   * parses it and stores it canonical, as it stores `operation`; text crosses to the store's thread for the cost
+   * of a copy, an object is cloned field by field. Give one of the two.
+   */
+  readonly operationJson?: string;
   readonly verdict: Verdict;
   readonly reasons: readonly string[];
   /** The decision's `mask` list, as the policy returned it. */
