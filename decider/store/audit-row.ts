@@ -21,6 +21,38 @@ const APPROVAL_ACTIONS: ReadonlySet<string> = new Set([
   'refused',
 ]);
 
+/**
+ * The row of `content` at its place in the chain, its hash left for the caller to fill in (the hash covers
+ * HASHED_COLUMNS only, so the placeholder never enters it). Written out member by member: V8 builds an object
+ * spread of this many members on its slow path, which cost ~18 µs a record against ~0.1 µs.
+ */
+export function chainedRow(content: AuditContent, seq: number, time: string, prevHash: string): { -readonly [C in keyof AuditRow]: AuditRow[C] } {
+  return {
+    seq,
+    time,
+    kind: content.kind,
+    session_id: content.session_id,
+    subject: content.subject,
+    issuer: content.issuer,
+    task_id: content.task_id,
+    task_name: content.task_name,
+    resource: content.resource,
+    operation_kind: content.operation_kind,
+    operation_action: content.operation_action,
+    operation: content.operation,
+    verdict: content.verdict,
+    reasons: content.reasons,
+    masks: content.masks,
+    approval_id: content.approval_id,
+    policy_revision: content.policy_revision,
+    latency_us: content.latency_us,
+    actor: content.actor,
+    detail: content.detail,
+    prev_hash: prevHash,
+    hash: '',
+  };
+}
+
 /** An entry with no values at all: kinds fill in what they have. */
 export function emptyContent(kind: AuditKind): AuditContent {
   return {

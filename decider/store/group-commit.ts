@@ -1,6 +1,6 @@
 // The single audit writer. Appends queue here; each flush writes everything queued so far in one
 // BEGIN IMMEDIATE ... COMMIT, so many callers share one fsync and each learns only after the commit.
-import type { AuditContent, AuditRow } from './audit-row.js';
+import { chainedRow, type AuditContent, type AuditRow } from './audit-row.js';
 import { StoreError } from './errors.js';
 import { GENESIS_HASH, HASHED_COLUMNS, hashAuditRow } from './hash.js';
 import type { AuditHead, AuditReceipt, Revocation } from './index.js';
@@ -307,9 +307,7 @@ class ChainCursor implements BatchTransaction {
   appendRecord(content: AuditContent): AuditReceipt {
     const seq = this.seq + 1;
     const time = this.clock().toISOString();
-    // One object per record, its hash filled in after: this runs on the main thread for every decision, and the
-    // hash covers HASHED_COLUMNS only, so the placeholder never enters it.
-    const row = { ...content, seq, time, prev_hash: this.hash, hash: '' };
+    const row = chainedRow(content, seq, time, this.hash);
     row.hash = hashAuditRow(row);
     this.pending.push(row);
     this.seq = seq;
