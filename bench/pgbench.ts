@@ -1,11 +1,16 @@
 // The Postgres shim's throughput: `pgbench -S` (a point select per transaction) at 8 clients, simple and
-// `-M prepared` protocol, straight to Postgres and through the shim in the same run (each for --seconds, in two
-// interleaved halves); the ratio is what the shim costs. The shim and the decider (shipped policies, audit on) each run in their own process, as in production,
-// and share this machine's cores with Postgres and pgbench.
+// `-M prepared` protocol, in the same run straight to Postgres, through the shim, and through pgbouncer in session
+// mode (each for --seconds, in two interleaved halves); each ratio is against direct. pgbench reaches every target
+// over TCP 127.0.0.1, as clients reach Postgres; the shim and pgbouncer reach Postgres over its Unix-domain socket,
+// as each would beside its target. pgbouncer proxies without deciding anything: the fair bar for a proxy process
+// on this machine. The shim and the decider (shipped policies, audit on) each run in their own process, as in
+// production, and share this machine's cores with Postgres, pgbouncer and pgbench.
 //
+// Needs pgbouncer (Debian: apt-get install -y pgbouncer).
 // Run: node dist/bench/run.js pgbench [--seconds N] [--profile DIR]   (--profile: the shim runs with --cpu-prof)
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +27,9 @@ const RESOURCE = 'bench-db';
 const GRANT = `${RESOURCE}:read:public.pgbench_accounts,public.pgbench_branches`;
 const MODES = ['simple', 'prepared'] as const;
 type Mode = (typeof MODES)[number];
+const PGBOUNCER = '/usr/sbin/pgbouncer';
+/** pgbouncer refuses to run as root; it runs as the cluster's OS user, as Postgres does. */
+const PGBOUNCER_USER = 'postgres';
 
 interface Run {
   tps: number;
@@ -109,16 +117,63 @@ async function runSelectOnly(port: number, user: string, password: string, mode:
   };
 }
 
+/**
+ * pgbouncer in session mode on a free loopback port, its upstream the cluster's Unix-domain socket. `dir` (its
+ * configuration) is given to pgbouncer's OS user, so it must not sit inside a directory only root may enter.
+ */
+async function startPgbouncer(postgres: PostgresServer, dir: string): Promise<{ child: ChildProcess; port: number }> {
+  if (!existsSync(PGBOUNCER)) throw new Error(`bench: pgbouncer is not installed (${PGBOUNCER}); apt-get install -y pgbouncer`);
+  const uid = Number(execFileSync('id', ['-u', PGBOUNCER_USER]).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', PGBOUNCER_USER]).toString().trim());
+  await chown(dir, uid, gid);
+  const port = await freePort();
+  const ini = join(dir, 'pgbouncer.ini');
+  await writeFile(join(dir, 'users.txt'), `"${postgres.user}" ""\n`);
+  await writeFile(
+    ini,
+    [
+      '[databases]',
+      `postgres = host=${postgres.socketDir} port=${postgres.port} dbname=postgres user=${postgres.user}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      "unix_socket_dir = ''",
+      'pool_mode = session',
+      'auth_type = trust',
+      `auth_file = ${join(dir, 'users.txt')}`,
+      `default_pool_size = ${CLIENTS * 2}`,
+      `max_client_conn = ${CLIENTS * 4}`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(PGBOUNCER, [ini], { uid, gid, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`bench: pgbouncer exited (${code}):\n${log}`));
+    child.once('exit', onExit);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('process up')) {
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  return { child, port };
+}
+
 export async function main(argv: readonly string[] = []): Promise<void> {
   const { values } = parseArgs({ args: [...argv], options: { seconds: { type: 'string', default: '20' }, profile: { type: 'string' } } });
   const seconds = Number(values.seconds);
   if (!Number.isInteger(seconds) || seconds < 2 || seconds % 2 !== 0) throw new Error(`bench: --seconds must be an even number of seconds, at least 2; got ${values.seconds}`);
-  console.log(`== pgbench -S, ${CLIENTS} clients, ${seconds} s per run: through the shim vs straight to Postgres`);
+  console.log(`== pgbench -S, ${CLIENTS} clients, ${seconds} s per run: through the shim and pgbouncer (each reaching Postgres over its Unix socket) vs straight to Postgres (TCP)`);
   const dir = await mkdtemp(join(tmpdir(), 'taskgate-bench-pgbench-'));
   const dataDir = join(dir, 'var');
+  const pgbouncerDir = await mkdtemp(join(tmpdir(), 'taskgate-bench-pgbouncer-'));
   let postgres: PostgresServer | undefined;
   let decider: ChildProcess | undefined;
   let shim: ChildProcess | undefined;
+  let pgbouncer: ChildProcess | undefined;
   try {
     postgres = await startPostgres();
     await pgbench(['-i', '-q', '-s', '1', '-h', postgres.socketDir, '-p', String(postgres.port), '-U', postgres.user, 'postgres'], '');
@@ -130,35 +185,43 @@ export async function main(argv: readonly string[] = []): Promise<void> {
     );
     const shimPort = await freePort();
     const profile = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`];
+    const upstream = `postgres://${postgres.user}@/postgres?host=${encodeURIComponent(postgres.socketDir)}&port=${postgres.port}`;
     shim = await startTaskgate(
-      ['shim', 'postgres', '--listen', `127.0.0.1:${shimPort}`, '--upstream', `postgres://${postgres.user}@127.0.0.1:${postgres.port}/postgres`,
-        '--resource', RESOURCE, '--decider', `127.0.0.1:${deciderPort}`],
+      ['shim', 'postgres', '--listen', `127.0.0.1:${shimPort}`, '--upstream', upstream, '--resource', RESOURCE, '--decider', `127.0.0.1:${deciderPort}`],
       'listening on',
       profile,
     );
-    const directRun = (mode: Mode, runSeconds: number) => runSelectOnly(postgres!.port, postgres!.user, '', mode, runSeconds);
-    const shimRun = (mode: Mode, runSeconds: number) => runSelectOnly(shimPort, 'bench', token, mode, runSeconds);
+    const bouncer = await startPgbouncer(postgres, pgbouncerDir);
+    pgbouncer = bouncer.child;
+    const targets = [
+      { name: 'direct', run: (mode: Mode, runSeconds: number) => runSelectOnly(postgres!.port, postgres!.user, '', mode, runSeconds) },
+      { name: 'the shim (upstream: Unix socket)', run: (mode: Mode, runSeconds: number) => runSelectOnly(shimPort, 'bench', token, mode, runSeconds) },
+      { name: 'pgbouncer session mode (upstream: Unix socket)', run: (mode: Mode, runSeconds: number) => runSelectOnly(bouncer.port, postgres!.user, '', mode, runSeconds) },
+    ];
     for (const mode of MODES) {
-      // Direct, shim, shim, direct, each half the time: a load that drifts during the run (the machine is shared)
-      // weighs on both sides alike instead of on whichever ran second.
+      // Each target twice, for half the time, in the order direct, shim, pgbouncer, pgbouncer, shim, direct: a load
+      // that drifts during the run (the machine is shared) weighs on every target alike instead of on the later ones.
       const half = seconds / 2;
-      const directFirst = await directRun(mode, half);
-      const throughFirst = await shimRun(mode, half);
-      const throughSecond = await shimRun(mode, half);
-      const directSecond = await directRun(mode, half);
-      const direct = combined(directFirst, directSecond);
-      const through = combined(throughFirst, throughSecond);
-      if (through.failed > 0) throw new Error(`bench: ${through.failed} transactions failed through the shim (${mode})`);
-      report(`pgbench -S ${mode}: tps through the shim`, through.tps, 'tps', { name: 'direct', value: Math.round(direct.tps) });
-      report(`pgbench -S ${mode}: latency through the shim`, through.latencyMs, 'ms', { name: 'direct', value: Number(direct.latencyMs.toFixed(3)) });
+      const firsts: Run[] = [];
+      for (const target of targets) firsts.push(await target.run(mode, half));
+      const lasts: Run[] = [];
+      for (const target of [...targets].reverse()) lasts.unshift(await target.run(mode, half));
+      const [direct, ...proxied] = targets.map((target, i) => ({ name: target.name, run: combined(firsts[i]!, lasts[i]!) }));
+      for (const { name, run } of proxied) {
+        if (run.failed > 0) throw new Error(`bench: ${run.failed} transactions failed through ${name} (${mode})`);
+        report(`pgbench -S ${mode}: tps through ${name}`, run.tps, 'tps', { name: 'direct', value: Math.round(direct!.run.tps) });
+        report(`pgbench -S ${mode}: latency through ${name}`, run.latencyMs, 'ms', { name: 'direct', value: Number(direct!.run.latencyMs.toFixed(3)) });
+      }
     }
   } finally {
     try {
+      await stop(pgbouncer, 'pgbouncer');
       await stop(shim, 'shim');
       await stop(decider, 'decider');
     } finally {
       await postgres?.stop();
       await rm(dir, { recursive: true, force: true });
+      await rm(pgbouncerDir, { recursive: true, force: true });
     }
   }
 }

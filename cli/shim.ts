@@ -8,6 +8,7 @@ import { DEFAULT_DATA_DIR } from '../decider/store/index.js';
 import { DEFAULT_DECIDER_ADDRESS, parseListenAddress, parseUpstreamUrl, ShimConfigError, type PostgresShimConfig } from '../shims/postgres/config.js';
 import { HASH_KEY_FILE_NAME } from '../shims/postgres/hash-key.js';
 import { startPostgresShim } from '../shims/postgres/server.js';
+import { upstreamPlace } from '../shims/postgres/upstream-socket.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseCommandLine, stringOption, UsageError, type Io, type Parsed } from './args.js';
 
 export const SHIM_SUMMARY = 'run a shim in front of a resource (postgres)';
@@ -26,7 +27,8 @@ Options:
       --config FILE        taskgate.yaml, whose shims: section configures this shim
       --name NAME          which entry of shims: (needed when it lists several postgres shims)
       --listen ADDR        where clients connect, e.g. 127.0.0.1:6432
-      --upstream URL       the database and the shim's own credentials
+      --upstream URL       the database and the shim's own credentials; a shim beside Postgres may use its
+                           Unix-domain socket: postgres://USER@/DB?host=/var/run/postgresql[&port=5432]
       --resource NAME      the resource name the decider and the grants know this database by
       --decider ADDR       the decider's gRPC address (default: decider.listen of --config, else ${DEFAULT_DECIDER_ADDRESS})
       --tls-cert FILE      PEM certificate offered to clients that ask for TLS (with --tls-key)
@@ -85,7 +87,7 @@ export async function shimCommand(argv: readonly string[], io: Io): Promise<numb
     io.stderr(`taskgate: cannot start the postgres shim: ${(e as Error).message}\n`);
     return EXIT_FAILURE;
   }
-  log(`listening on ${shim.address} for resource ${config.resource}; upstream ${config.upstream.host}:${config.upstream.port}/${config.upstream.database} as ${config.upstream.user}; decider ${config.decider}${config.tls ? '; TLS offered' : ''}`);
+  log(`listening on ${shim.address} for resource ${config.resource}; upstream ${upstreamPlace(config.upstream)}/${config.upstream.database} as ${config.upstream.user}; decider ${config.decider}${config.tls ? '; TLS offered' : ''}`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -134,7 +134,7 @@ shims:
     kind: postgres
     resource: ${RESOURCE}
     listen: 127.0.0.1:${configuredPort}
-    upstream: postgres://${postgres.user}@${postgres.host}:${postgres.port}/postgres
+    upstream: postgres://${postgres.user}@/postgres?host=${postgres.socketDir}&port=${postgres.port}
     decider: ${decider.address}
     approval_wait: 2m
   - name: other
@@ -157,7 +157,7 @@ shims:
         child.once('exit', (code) => reject(new Error(`the shim exited (${code}) before listening:\n${output}`)));
       });
       expect(output).toContain(`listening on 127.0.0.1:${overridePort} for resource ${RESOURCE}`);
-      expect(output).toContain(`decider ${decider.address}`);
+      expect(output).toContain(`upstream ${postgres.socketDir}/.s.PGSQL.${postgres.port}/postgres as ${postgres.user}; decider ${decider.address}`);
       // The hash key is made in the file's data directory, readable by its owner only.
       expect(output).toContain(`created the hash mask key ${join(shimDataDir, HASH_KEY_FILE_NAME)}`);
       expect(statSync(join(shimDataDir, HASH_KEY_FILE_NAME)).mode & 0o777).toBe(0o600);

@@ -2,10 +2,10 @@
 // mapped back to the session, which ends what the shim holds itself (a statement waiting for approval) or has it
 // forwarded to its upstream backend; a guessed key cancels nothing.
 import { randomInt } from 'node:crypto';
+import type { UpstreamAddress } from './upstream-socket.js';
 
-export interface UpstreamKey {
-  readonly host: string;
-  readonly port: number;
+/** The upstream backend to cancel, reached as the session's upstream connection was (upstream-socket.ts). */
+export interface UpstreamKey extends UpstreamAddress {
   readonly processId: number;
   readonly secretKey: number;
 }

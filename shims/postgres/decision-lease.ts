@@ -34,18 +34,24 @@ export class DecisionLeases {
   ) {}
 
   async decide(operation: PostgresOperation, ask: Ask = {}): Promise<LeasedDecision> {
+    const leased = this.leased(operation, ask);
+    if (leased !== undefined) return leased;
+    const key = leaseKey(operation);
+    this.leases.delete(key);
+    return { ...(await this.askAndLease(key, operation, ask)), reused: false };
+  }
+
+  /** The decision leased for this operation, without waiting; undefined when the decider must be asked. */
+  leased(operation: PostgresOperation, ask: Ask = {}): LeasedDecision | undefined {
     const key = leaseKey(operation);
     const now = this.now();
     const leased = this.leases.get(key);
-    if (leased !== undefined && leased.until > now) {
-      if (!leased.renewing && leased.until - now < this.leaseMs * RENEW_WITHIN) {
-        leased.renewing = true;
-        void this.askAndLease(key, operation, ask);
-      }
-      return { decision: leased.decision, until: leased.until, reused: true };
+    if (leased === undefined || leased.until <= now) return undefined;
+    if (!leased.renewing && leased.until - now < this.leaseMs * RENEW_WITHIN) {
+      leased.renewing = true;
+      void this.askAndLease(key, operation, ask);
     }
-    this.leases.delete(key);
-    return { ...(await this.askAndLease(key, operation, ask)), reused: false };
+    return { decision: leased.decision, until: leased.until, reused: true };
   }
 
   /** Asks the decider; the answer replaces the lease (or, when it may not be leased, ends it). */

@@ -5,13 +5,13 @@
 // place of the refused one, and swaps that error for its own. Postgres thus orders the error among the answers to
 // pipelined messages, skips what follows until Sync and fails an open transaction exactly as for a real error.
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { DatabaseError, DataRowMessage, ParameterStatusMessage, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
 import { DeciderCallError, type DeciderClient } from '../../decider/server/client.js';
 import { statementAction } from './analyze/action.js';
-import { AnalysisError, type StatementDescription } from './analyze/index.js';
-import type { AnalysisCache } from './analyze/analysis-cache.js';
+import { AnalysisError, type AnalyzeOptions, type StatementDescription } from './analyze/index.js';
+import type { AnalysisCache, CacheScope } from './analyze/analysis-cache.js';
 import { normalizeConstants, type NormalizedQuery } from './analyze/normalize.js';
 import { loadParser, parseStatements } from './analyze/parse.js';
 import type { PostgresCatalog } from './analyze/postgres-catalog.js';
@@ -30,11 +30,12 @@ import { DEFAULT_APPROVAL_WAIT_MS } from '../approval-hold.js';
 import type { PostgresOperation } from './analyze/operation.js';
 import { approvalNotice, boundValues } from './approval.js';
 import { DecisionLeases, DEFAULT_DECISION_LEASE_MS, type LeasedDecision } from './decision-lease.js';
-import { DecisionChannel, type Ask, type Decision, type HeldOutcome, type MaskRule } from './decisions.js';
+import { DecisionChannel, type Ask, type Decision, type HeldOutcome, type MaskRule, type ParameterValue } from './decisions.js';
 import { isMaskMethod, maskDataRow, type MaskMethod } from './masking.js';
 import { parseSearchPath } from './search-path.js';
-import { StatementBook, type DecidedStatement } from './statements.js';
+import { StatementBook, type DecidedStatement, type StatementLease } from './statements.js';
 import { loginUpstream, UpstreamError } from './upstream.js';
+import { connectUpstream, unreachable } from './upstream-socket.js';
 
 export interface ShimServices {
   readonly config: PostgresShimConfig;
@@ -191,7 +192,10 @@ export class ClientSession {
     this.pumping = true;
     try {
       while (this.inbox.length > 0 && !this.closed) {
-        await this.handle(this.inbox.shift()!);
+        // Most messages are handled at once (a Bind or Execute of a statement decided within its lease); awaiting
+        // only those that wait keeps the common path off the microtask queue.
+        const waiting = this.handle(this.inbox.shift()!);
+        if (waiting !== undefined) await waiting;
         if (this.inbox.length <= INBOX_HIGH_WATER / 2 && this.client.isPaused()) this.client.resume();
       }
       this.flushUpstream();
@@ -204,7 +208,7 @@ export class ClientSession {
     }
   }
 
-  private async handle(message: FrontendMessage): Promise<void> {
+  private handle(message: FrontendMessage): Promise<void> | void {
     if (this.phase === 'startup') return this.onStartupPhase(message);
     if (this.phase === 'password') {
       if (message.type !== 'password') return this.fatal('08P01', `expected a password message, got ${message.type}`);
@@ -263,8 +267,8 @@ export class ClientSession {
     const target = this.services.cancelKeys.lookup(key);
     if (target === undefined || target.cancelHeld()) return;
     const { upstream } = target;
-    const socket = connect({ host: upstream.host, port: upstream.port }, () => socket.end(frontend.cancelRequest(upstream.processId, upstream.secretKey)));
-    socket.on('error', (e) => this.services.log(`cancel request to Postgres failed: ${e.message}`));
+    const socket = connectUpstream(upstream, () => socket.end(frontend.cancelRequest(upstream.processId, upstream.secretKey)));
+    socket.on('error', (e) => this.services.log(`cancel request to Postgres failed: ${unreachable(upstream, e)}`));
   }
 
   private async onPassword(credential: string): Promise<void> {
@@ -348,10 +352,32 @@ export class ClientSession {
 
   // ---- statements ----
 
-  private async onQuery(message: Query): Promise<void> {
-    this.flushUpstream();
+  private onQuery(message: Query): Promise<void> | void {
     // Decided by shape, constants as placeholders, as a Parse is; Postgres still gets the text as sent.
     const shape = normalizeConstants(message.text, { standardConformingStrings: this.standardConformingStrings });
+    const known = this.knownQuery(message.text, shape);
+    if (known === undefined) return this.analyseAndDecideQuery(message, shape);
+    this.stats.statements += known.operation.statements.length;
+    this.stats.decisionsReused += known.operation.statements.length;
+    this.forwardDecidedQuery(message, known.operation, known.decision);
+  }
+
+  /**
+   * A query whose shape is analysed (cached) and decided (leased) already, answered without waiting; undefined
+   * when anything must be asked or worked out first (the async path then does exactly what it always does).
+   */
+  private knownQuery(text: string, shape: NormalizedQuery | undefined): { operation: PostgresOperation; decision: Decision } | undefined {
+    if (this.searchPathStale || (!this.standardConformingStrings && text.includes('\\'))) return undefined;
+    // As analyse() does: the shape when it has constants, else the text as sent.
+    const decidedShape = shape !== undefined && shape.parameters.length > 0 ? shape : undefined;
+    const operation = this.services.analyses.cached(decidedShape?.text ?? text, this.analysisOptions(), this.analysisScope());
+    if (operation === undefined) return undefined;
+    const leased = this.leases!.leased(operation, decidedShape ? { parameters: decidedShape.parameters } : {});
+    return leased === undefined ? undefined : { operation, decision: leased.decision };
+  }
+
+  private async analyseAndDecideQuery(message: Query, shape: NormalizedQuery | undefined): Promise<void> {
+    this.flushUpstream();
     const analysis = await this.analyse(message.text, false, shape);
     if (analysis === 'empty') return this.forwardQuery(message.raw, []);
     this.stats.statements += 'refusal' in analysis ? 1 : analysis.operation.statements.length;
@@ -365,10 +391,20 @@ export class ClientSession {
       if (held.cancelled) return this.denySimple(held.decision.reasons, QUERY_CANCELED);
       decision = held.decision;
     }
+    this.forwardDecidedQuery(message, analysis.operation, decision, { before: analysis.before, after: analysis.prepared });
+  }
+
+  /** `prepared`: the session's prepared statements around the batch, when its analysis may change them. */
+  private forwardDecidedQuery(
+    message: Query,
+    operation: PostgresOperation,
+    decision: Decision,
+    prepared?: { before: Map<string, StatementDescription>; after: Map<string, StatementDescription> },
+  ): void {
     if (!admissible(decision)) return this.denySimple(refusalReasons(decision));
-    this.stats.allowed += analysis.operation.statements.length;
-    this.book.sqlPrepared(analysis.before, analysis.prepared, decision);
-    this.noteEffects(analysis.operation.statements);
+    this.stats.allowed += operation.statements.length;
+    if (prepared !== undefined) this.book.sqlPrepared(prepared.before, prepared.after, decision);
+    this.noteEffects(operation.statements);
     this.forwardQuery(message.raw, decision.masks);
   }
 
@@ -399,13 +435,23 @@ export class ClientSession {
     this.forwardExtended(message.raw);
   }
 
-  private async onBind(message: Bind): Promise<void> {
+  private onBind(message: Bind): Promise<void> | void {
     if (this.skipUntilSync) return;
     const known = this.book.statement(message.statement);
     if (known === undefined) return this.denyExtended([`prepared statement ${JSON.stringify(message.statement)} was not allowed by taskgate (refused, or never prepared)`]);
-    const statement = await this.renewLease(message.statement, known);
+    const ended = endedLease(known);
+    if (ended !== undefined) return this.renewAndBind(message, known, ended);
+    this.bind(message, known);
+  }
+
+  private async renewAndBind(message: Bind, known: DecidedStatement, lease: StatementLease): Promise<void> {
+    const statement = await this.renewLease(message.statement, known, lease);
     if (this.closed) return;
     if ('refusal' in statement) return this.denyExtended(statement.refusal);
+    this.bind(message, statement);
+  }
+
+  private bind(message: Bind, statement: DecidedStatement): void {
     this.book.bound(message.portal, statement.held ? { ...statement, parameters: boundValues(message) } : statement);
     this.forwardExtended(message.raw);
   }
@@ -421,28 +467,34 @@ export class ClientSession {
     this.currentBlock().describes.push(undefined);
   }
 
-  private async onExecute(message: Execute): Promise<void> {
+  private onExecute(message: Execute): Promise<void> | void {
     if (this.skipUntilSync) return;
     this.stats.statements++;
     const portal = this.book.portal(message.portal);
     if (portal === undefined) {
       return this.denyExtended([`portal ${JSON.stringify(message.portal)} was not allowed by taskgate (refused, or never bound)`]);
     }
-    let decision = portal.decision;
-    if (portal.held !== undefined) {
-      // Asked again with the Bind values: an approval is bound to them, not to the statement decided at Parse.
-      const ask: Ask = { parameters: portal.parameters ?? [] };
-      decision = await this.decisions!.decide(portal.held, ask);
+    if (portal.held !== undefined) return this.executeHeld(message, portal.held, portal.parameters ?? []);
+    this.execute(message, portal.decision);
+  }
+
+  /** A portal of a statement held for approval: asked again with its Bind values, which an approval is bound to. */
+  private async executeHeld(message: Execute, operation: PostgresOperation, parameters: readonly ParameterValue[]): Promise<void> {
+    const ask: Ask = { parameters };
+    let decision = await this.decisions!.decide(operation, ask);
+    if (this.closed) return;
+    if (decision.verdict === 'require_approval') {
+      const held = await this.holdForApproval(operation, decision, ask);
       if (this.closed) return;
-      if (decision.verdict === 'require_approval') {
-        const held = await this.holdForApproval(portal.held, decision, ask);
-        if (this.closed) return;
-        if (held.cancelled) return this.denyExtended(held.decision.reasons, QUERY_CANCELED);
-        decision = held.decision;
-      }
-      if (!admissible(decision)) return this.denyExtended(refusalReasons(decision));
-      this.stats.allowed++;
+      if (held.cancelled) return this.denyExtended(held.decision.reasons, QUERY_CANCELED);
+      decision = held.decision;
     }
+    if (!admissible(decision)) return this.denyExtended(refusalReasons(decision));
+    this.stats.allowed++;
+    this.execute(message, decision);
+  }
+
+  private execute(message: Execute, decision: Decision): void {
     if (decision.masks.length > 0) {
       // The shim describes the portal itself right before its rows, whether or not the client did: its answer says
       // which columns of exactly these rows are masked, and in which format they come.
@@ -469,9 +521,7 @@ export class ClientSession {
    * A prepared statement is decided again at its first Bind after its lease, so a revoked task or a reloaded policy
    * reaches statements prepared before it, as it reaches simple queries.
    */
-  private async renewLease(name: string, statement: DecidedStatement): Promise<DecidedStatement | { refusal: string[] }> {
-    const lease = statement.lease;
-    if (lease === undefined || statement.held !== undefined || lease.until > Date.now()) return statement;
+  private async renewLease(name: string, statement: DecidedStatement, lease: StatementLease): Promise<DecidedStatement | { refusal: string[] }> {
     this.flushUpstream();
     const { decision, until } = await this.decide(lease.operation, {});
     const held = decision.verdict === 'require_approval';
@@ -504,14 +554,8 @@ export class ClientSession {
       if (refreshed === 'failed' && this.transactionStatus !== 'E') return { refusal: 'the shim cannot read the session search_path, so names cannot be resolved safely' };
     }
     const before = this.book.descriptions();
-    const options = {
-      searchPath: this.searchPath,
-      resetSearchPath: this.resetSearchPath,
-      sessionUser: this.services.config.upstream.user,
-      currentUser: this.currentUser,
-      prepared: before,
-    };
-    const scope = { standardConformingStrings: this.standardConformingStrings };
+    const options = { ...this.analysisOptions(), prepared: before };
+    const scope = this.analysisScope();
     if (shape !== undefined && shape.parameters.length > 0) {
       try {
         const result = await this.services.analyses.analyze(shape.text, this.services.catalog, options, scope);
@@ -529,6 +573,20 @@ export class ClientSession {
       if (await holdsNoStatement(text)) return 'empty';
       return { refusal: `the statement cannot be described, so it is not run: ${e.message}` };
     }
+  }
+
+  /** How the session resolves names, for the analysis (without its prepared statements). */
+  private analysisOptions(): AnalyzeOptions {
+    return {
+      searchPath: this.searchPath,
+      resetSearchPath: this.resetSearchPath,
+      sessionUser: this.services.config.upstream.user,
+      currentUser: this.currentUser,
+    };
+  }
+
+  private analysisScope(): CacheScope {
+    return { standardConformingStrings: this.standardConformingStrings };
   }
 
   /** What an allowed statement changes for the analysis of later ones. */
@@ -883,6 +941,12 @@ export class ClientSession {
       this.services.decider.closeSession(decisions.sessionId, summary).catch((e: Error) => this.services.log(`closing decider session ${decisions.sessionId} failed: ${e.message}`));
     }
   }
+}
+
+/** The lease of a prepared statement that must be decided again before its next Bind; a held one is asked at each Execute. */
+function endedLease(statement: DecidedStatement): StatementLease | undefined {
+  const { lease } = statement;
+  return lease !== undefined && statement.held === undefined && lease.until <= Date.now() ? lease : undefined;
 }
 
 /** An answer of the extended protocol: up to its Sync, with the Describes sent in it. */

@@ -12,8 +12,14 @@ export interface DecidedStatement {
   readonly held?: PostgresOperation;
   /** Of a portal of a held statement: its Bind values, which the approval is bound to. */
   readonly parameters?: readonly ParameterValue[];
-  /** What to ask the decider again once the decision's lease (until, epoch ms) has passed. */
-  readonly lease?: { readonly operation: PostgresOperation; readonly until: number };
+  /** What to ask the decider again once the decision's lease has passed. */
+  readonly lease?: StatementLease;
+}
+
+export interface StatementLease {
+  readonly operation: PostgresOperation;
+  /** Epoch ms. */
+  readonly until: number;
 }
 
 export class StatementBook {

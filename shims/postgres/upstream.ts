@@ -1,12 +1,13 @@
-// The shim's own connection to Postgres: TCP, StartupMessage, authentication with the shim's credentials
+// The shim's own connection to Postgres: TCP or Unix-domain socket (upstream-socket.ts), StartupMessage, authentication with the shim's credentials
 // (trust, cleartext, md5, SCRAM-SHA-256), up to the first ReadyForQuery. The client never sees these credentials.
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { AuthenticationMD5Password, BackendKeyDataMessage, DatabaseError } from 'pg-protocol/dist/messages.js';
 import * as frontend from './protocol/frontend-serializer.js';
 import { md5PasswordResponse } from './protocol/md5-password.js';
 import { SCRAM_SHA_256, ScramClient, type ScramPassword } from './protocol/scram.js';
 import { BackendFramer, BackendType, decodeBackend, transactionStatusOf, type BackendFrame } from './backend-frames.js';
 import type { UpstreamConfig } from './config.js';
+import { connectUpstream, unreachable } from './upstream-socket.js';
 
 export class UpstreamError extends Error {
   constructor(
@@ -39,7 +40,10 @@ class FrameReader {
   private failure: Error | undefined;
   readonly framer = new BackendFramer();
 
-  constructor(private readonly socket: Socket) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly config: UpstreamConfig,
+  ) {
     socket.on('data', this.onData);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
@@ -66,7 +70,7 @@ class FrameReader {
       this.fail(e as Error);
     }
   };
-  private readonly onError = (e: Error) => this.fail(new UpstreamError(`cannot reach Postgres: ${e.message}`));
+  private readonly onError = (e: Error) => this.fail(new UpstreamError(unreachable(this.config, e)));
   private readonly onClose = () => this.fail(new UpstreamError('Postgres closed the connection during login'));
 
   private deliver(frame: BackendFrame): void {
@@ -93,9 +97,8 @@ export async function loginUpstream(
   scramPassword: ScramPassword | undefined,
   parameters: ReadonlyMap<string, string> = new Map(),
 ): Promise<UpstreamLogin> {
-  const socket = connect({ host: config.host, port: config.port });
-  socket.setNoDelay(true);
-  const reader = new FrameReader(socket);
+  const socket = connectUpstream(config);
+  const reader = new FrameReader(socket, config);
   const timer = setTimeout(() => socket.destroy(new Error(`no login answer within ${LOGIN_TIMEOUT_MS} ms`)), LOGIN_TIMEOUT_MS);
   try {
     socket.write(frontend.startupMessage(new Map([...parameters, ['user', config.user], ['database', config.database]])));

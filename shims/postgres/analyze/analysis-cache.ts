@@ -21,14 +21,10 @@ export class AnalysisCache {
 
   /** analyzeBatch(), answered from the cache when the same text was analysed in the same scope. */
   async analyze(text: string, catalog: SchemaCatalog, options: AnalyzeOptions, scope: CacheScope): Promise<BatchAnalysis> {
-    const key = JSON.stringify([text, options.searchPath ?? null, options.currentUser ?? null, options.sessionUser ?? null, scope.standardConformingStrings]);
-    const hit = this.entries.get(key);
-    if (hit !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      // Cached analyses change no prepared statements: the session's stay as they were.
-      return { operation: hit, prepared: new Map(options.prepared ?? []) };
-    }
+    const key = cacheKey(text, options, scope);
+    const hit = this.hit(key);
+    // Cached analyses change no prepared statements: the session's stay as they were.
+    if (hit !== undefined) return { operation: hit, prepared: new Map(options.prepared ?? []) };
     const analysis = await analyzeBatch(text, catalog, options);
     if (isCacheable(text, analysis)) {
       this.entries.set(key, analysis.operation);
@@ -37,9 +33,30 @@ export class AnalysisCache {
     return analysis;
   }
 
+  /**
+   * The cached analysis of `text` in this scope, without waiting: for the shim's path that needs nothing else.
+   * Like every cached analysis, it changes no prepared statements.
+   */
+  cached(text: string, options: AnalyzeOptions, scope: CacheScope): PostgresOperation | undefined {
+    return this.hit(cacheKey(text, options, scope));
+  }
+
+  private hit(key: string): PostgresOperation | undefined {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
   clear(): void {
     this.entries.clear();
   }
+}
+
+function cacheKey(text: string, options: AnalyzeOptions, scope: CacheScope): string {
+  return JSON.stringify([text, options.searchPath ?? null, options.currentUser ?? null, options.sessionUser ?? null, scope.standardConformingStrings]);
 }
 
 /**
