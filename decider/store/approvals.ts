@@ -174,15 +174,7 @@ export async function insertApprovalEvent(
 ): Promise<ApprovalRecord> {
   const current = await selectApproval(tx.db, id);
   if (!current) throw new StoreError('approval_not_found', `no approval ${id}`);
-  let transition: ApprovalTransition;
-  try {
-    transition = decide(current);
-  } catch (err) {
-    // Any other error would fail the whole batch, and with it the audit records of unrelated callers.
-    throw new StoreError('approval_refused', `deciding on approval ${id} failed: ${(err as Error)?.message ?? String(err)}`);
-  }
-  if ('refuse' in transition) throw new StoreError('approval_refused', transition.refuse);
-  const event = validEvent(transition.event);
+  const event = validEvent(decidedEvent(id, current, decide));
   const { lastId } = await tx.db.run(
     'INSERT INTO approval_events (approval_id, action, actor, reason, session_id, at) VALUES (?, ?, ?, ?, ?, ?)',
     [id, event.action, event.actor, event.reason ?? null, event.sessionId ?? null, event.at],
@@ -194,6 +186,21 @@ export async function insertApprovalEvent(
     detail: canonicalJson(event.reason === undefined ? { action: event.action } : { action: event.action, reason: event.reason }, 'detail'),
   });
   return { ...current, events: [...current.events, { ...event, seq: lastId }] };
+}
+
+/**
+ * The event `decide` chooses for approval `id` as it stands. Its refusal, or its failure, is StoreError
+ * `approval_refused`: any other error would fail the whole batch, and with it the audit records of unrelated callers.
+ */
+export function decidedEvent(id: string, current: ApprovalRecord, decide: (current: ApprovalRecord) => ApprovalTransition): NewApprovalEvent {
+  let transition: ApprovalTransition;
+  try {
+    transition = decide(current);
+  } catch (err) {
+    throw new StoreError('approval_refused', `deciding on approval ${id} failed: ${(err as Error)?.message ?? String(err)}`);
+  }
+  if ('refuse' in transition) throw new StoreError('approval_refused', transition.refuse);
+  return transition.event;
 }
 
 /** The audit columns every approval record shares: who asked, for which task, on which resource. */

@@ -7,6 +7,7 @@
 // whole batch at once): a message costs about what one call costs.
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../worker-script.js';
+import { decidedEvent } from './approvals.js';
 import { StoreError, type StoreErrorCode } from './errors.js';
 import type {
   ApprovalRecord,
@@ -206,14 +207,8 @@ class ThreadedStore implements Store {
     for (let attempt = 0; attempt < MAX_APPROVAL_ATTEMPTS; attempt++) {
       const current = await this.getApproval(id);
       if (current === undefined) throw new StoreError('approval_not_found', `no approval ${id}`);
-      let transition: ApprovalTransition;
-      try {
-        transition = decide(current);
-      } catch (err) {
-        throw new StoreError('approval_refused', `deciding on approval ${id} failed: ${(err as Error)?.message ?? String(err)}`);
-      }
-      if ('refuse' in transition) throw new StoreError('approval_refused', transition.refuse);
-      const recorded = await this.channel.call('recordApprovalEventAfter', id, current.events.length, transition.event);
+      const event = decidedEvent(id, current, decide);
+      const recorded = await this.channel.call('recordApprovalEventAfter', id, current.events.length, event);
       if (recorded !== 'moved') return recorded;
     }
     throw new StoreError('approval_refused', `approval ${id} kept changing while this event was being recorded; try again`);
