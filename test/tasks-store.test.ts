@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore, revokedTaskReason, StoreError, type Store } from '../decider/store/index.js';
 import { RevocationCache } from '../decider/store/revocation-cache.js';
+import { openThreadedStore } from '../decider/store/threaded-store.js';
 import { SqliteConnection } from '../decider/store/sqlite.js';
 import { decision, removeTempDirs, task, tempDbFile } from './fixtures/store.js';
 
@@ -125,7 +126,8 @@ describe('revokeTask', () => {
 
   it('is seen at once by another decider sharing the store', async () => {
     const file = tempDbFile();
-    const [deciderA, deciderB] = [await openSqliteStore({ file }), await openSqliteStore({ file })];
+    // As in production: a decider's store on its own thread, the other side (CLI, another decider) apart from it.
+    const [deciderA, deciderB] = [await openThreadedStore({ file }), await openSqliteStore({ file })];
     try {
       await deciderA.issueTask(task());
       expect(await deciderA.isRevoked('tsk_1')).toBe(false);
@@ -138,7 +140,8 @@ describe('revokeTask', () => {
 
   it('is seen by every check that starts after it commits, even under a stream of checks', async () => {
     const file = tempDbFile();
-    const [deciderA, deciderB] = [await openSqliteStore({ file }), await openSqliteStore({ file })];
+    // As in production: a decider's store on its own thread, the other side (CLI, another decider) apart from it.
+    const [deciderA, deciderB] = [await openThreadedStore({ file }), await openSqliteStore({ file })];
     try {
       await deciderA.issueTask(task());
       let revoked = false;
@@ -165,7 +168,8 @@ describe('revokeTask', () => {
 
   it('turns every decision committed after it into a deny, even under a stream of decisions from another decider', async () => {
     const file = tempDbFile();
-    const [deciderA, deciderB] = [await openSqliteStore({ file }), await openSqliteStore({ file })];
+    // As in production: a decider's store on its own thread, the other side (CLI, another decider) apart from it.
+    const [deciderA, deciderB] = [await openThreadedStore({ file }), await openSqliteStore({ file })];
     try {
       await deciderA.issueTask(task());
       let revokedAtSeq = 0;
