@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './fixtures/free-port.js';
 import { runCli as run } from './fixtures/cli.js';
 import { readBundle } from '../rego/bundle.js';
 import { loadEngine } from '../rego/engine.js';
@@ -208,6 +209,25 @@ describe('bin/taskgate.js', () => {
   beforeAll(() => {
     if (!existsSync(resolve('dist/cli/main.js'))) throw new Error('dist/ is missing: run `make build` first');
   });
+
+  it('starts the decider under node flags that worker threads refuse, such as --max-old-space-size', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'taskgate-cli-flags-'));
+    const child = spawn('node', ['--max-old-space-size=512', bin, 'decider', '--data-dir', dataDir, '--listen', `127.0.0.1:${await freePort()}`, '--http', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      let log = '';
+      const outcome = await new Promise<string>((done) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          log += chunk.toString();
+          if (log.includes('ready: policy revision')) done('ready');
+        });
+        child.once('exit', (code) => done(`exited ${code}:\n${log}`));
+      });
+      expect(outcome).toBe('ready');
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('runs as a child process with the exit code of the command', async () => {
     const ok = await exec('node', [bin, 'policy', 'test', at('good')]);
