@@ -70,6 +70,20 @@ describe('the store on its own thread', () => {
     });
   });
 
+  it('refuses a call whose arguments cannot cross to the thread, and writes the others sent with it', async () => {
+    await withThreadedStore(async (store) => {
+      const [good, bad, alsoGood] = await Promise.allSettled([
+        store.append(decision()),
+        store.append(decision({ operation: { run: () => 'not data' } as never })),
+        store.append(decision()),
+      ]);
+      expect([good.status, alsoGood.status]).toEqual(['fulfilled', 'fulfilled']);
+      expect(bad.status).toBe('rejected');
+      expect(((bad as PromiseRejectedResult).reason as StoreError).code).toBe('invalid_record');
+      expect(await store.verify()).toMatchObject({ ok: true, count: 2 });
+    });
+  });
+
   it('is closed for good after close()', async () => {
     const store = await openThreadedStore({ file: tempDbFile() });
     await store.append(decision());

@@ -151,7 +151,22 @@ class StoreChannel {
   private post(): void {
     const calls = this.outbox;
     this.outbox = [];
-    if (this.failure === null) this.worker.postMessage(calls);
+    if (this.failure !== null) return;
+    try {
+      this.worker.postMessage(calls);
+    } catch {
+      // Something in the burst cannot be cloned (a function, a class instance ...): send the calls one by one,
+      // so only the unsendable ones are refused, as the store refuses any entry that is not plain data.
+      for (const call of calls) this.postOne(call);
+    }
+  }
+
+  private postOne(call: StoreCall): void {
+    try {
+      this.worker.postMessage([call]);
+    } catch (err) {
+      this.settle([{ id: call.id, ok: false, error: { code: 'invalid_record', message: `${call.method}: its arguments are not plain data (${(err as Error).message})` } }]);
+    }
   }
 
   private settle(replies: readonly StoreReply[]): void {
