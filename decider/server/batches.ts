@@ -105,6 +105,9 @@ export class SlicedQueue<T> {
     do this.run(this.items[this.next++]);
     while (this.next < this.items.length && performance.now() < deadline);
     if (this.next < this.items.length) {
+      // Drop what ran: under a steady inflow the queue may never drain, and must not keep every request it ever held.
+      this.items = this.items.slice(this.next);
+      this.next = 0;
       setImmediate(() => this.runSlice());
       return;
     }
