@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalService, requestDocument } from '../decider/approvals/approvals.js';
 import { approvalDocument } from '../decider/approvals/document.js';
-import { activeApproverPolicy, type ApproverPolicy } from '../decider/approvals/approver-policy.js';
-import { PolicyEngine } from '../decider/engine/policy-engine.js';
+import type { ApproverPolicy } from '../decider/approvals/approver-policy.js';
 import { ApprovalError, type ApprovalIdentity, type OperationContext, type RequiredApproval } from '../decider/approvals/types.js';
 import {
   ApprovalWebhook,
@@ -21,14 +20,12 @@ import { loadEngine, type Engine } from '../rego/engine.js';
 import { openSqliteStore, type Store } from '../decider/store/index.js';
 import { SqliteConnection } from '../decider/store/sqlite.js';
 import { removeTempDirs, tempDbFile } from './fixtures/store.js';
+import { shippedApproverPolicy } from './fixtures/approver-policy.js';
 import { rejection } from './fixtures/rejection.js';
 
 let approverPolicy: ApproverPolicy;
 beforeAll(async () => {
-  // The shipped data.taskgate.approve, compiled by the same toolchain and engine the decider uses.
-  const engine = new PolicyEngine({ source: { kind: 'directory', path: 'policies' }, evaluationTimeoutMs: 1000, log: () => {} });
-  expect((await engine.reload()).status).toBe('loaded');
-  approverPolicy = activeApproverPolicy(engine);
+  approverPolicy = await shippedApproverPolicy();
 }, 120_000);
 afterAll(removeTempDirs);
 

@@ -3,11 +3,11 @@
 // exports longer than a page, and a clean end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalService } from '../decider/approvals/approvals.js';
-import { activeApproverPolicy, type ApproverPolicy } from '../decider/approvals/approver-policy.js';
+import type { ApproverPolicy } from '../decider/approvals/approver-policy.js';
 import { ApprovalError, type ApprovalIdentity, type OperationContext } from '../decider/approvals/types.js';
-import { PolicyEngine } from '../decider/engine/policy-engine.js';
 import { revokedTaskReason, StoreError, type AuditRecord, type Store } from '../decider/store/index.js';
 import { openThreadedStore } from '../decider/store/threaded-store.js';
+import { shippedApproverPolicy } from './fixtures/approver-policy.js';
 import { rejection } from './fixtures/rejection.js';
 import { decision, removeTempDirs, task, tempDbFile } from './fixtures/store.js';
 
@@ -101,9 +101,7 @@ describe('the store on its own thread', () => {
 describe('approval events through the thread', () => {
   let approverPolicy: ApproverPolicy;
   beforeAll(async () => {
-    const engine = new PolicyEngine({ source: { kind: 'directory', path: 'policies' }, evaluationTimeoutMs: 1000, log: () => {} });
-    expect((await engine.reload()).status).toBe('loaded');
-    approverPolicy = activeApproverPolicy(engine);
+    approverPolicy = await shippedApproverPolicy();
   }, 120_000);
 
   const person = (subject: string, groups: string[]): ApprovalIdentity => ({ subject, issuer: 'https://sso.example', groups, claims: {}, method: 'oidc' });
