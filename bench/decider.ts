@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main as cliMain } from '../cli/main.js';
-import { buildInput } from '../decider/server/decision-service.js';
 import { connectDecider } from '../decider/server/client.js';
+import { policyInputJson } from '../decider/server/policy-input.js';
 import type { Session } from '../decider/server/sessions.js';
 import { PolicyEngine } from '../decider/engine/policy-engine.js';
 import { percentile, report } from './stats.js';
@@ -191,12 +191,14 @@ async function measureInProcess(seconds: number): Promise<Level> {
   };
   const samples: number[] = [];
   let verdict = '';
+  const operationJson = JSON.stringify(OPERATION);
   const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
   while (performance.now() < end) {
     const s = performance.now();
-    // What the service does per decision besides gRPC and audit: parse the operation, build input, evaluate.
-    verdict = engine.decide(buildInput(session, JSON.parse(JSON.stringify(OPERATION)), new Date())).decision.verdict;
+    // What the service does per decision besides gRPC and audit: read the operation, write the input, evaluate.
+    const operation = JSON.stringify(JSON.parse(operationJson));
+    verdict = engine.decide(policyInputJson(session, operation, new Date())).decision.verdict;
     samples.push(performance.now() - s);
   }
   const perSecond = samples.length / ((performance.now() - t0) / 1000);

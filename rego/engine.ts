@@ -37,6 +37,8 @@ export interface Engine {
   readonly entrypoints: readonly string[];
   /** The entrypoint's value for this input (undefined input: no input at all); undefined when it is undefined. */
   evaluate(input: unknown, entrypoint: string): unknown | undefined;
+  /** The same for input given as JSON text, which the caller vouches for (the module rejects text that is not JSON). */
+  evaluateJson(inputJson: string, entrypoint: string): unknown | undefined;
 }
 
 export interface EngineOptions {
@@ -96,6 +98,10 @@ function jsonBuffer(value: unknown, what: string): ArrayBuffer {
     throw new EvalError('eval_input_error', `${what} is not JSON: ${(e as Error).message}`);
   }
   if (text === undefined) throw new EvalError('eval_input_error', `${what} is not JSON`);
+  return textBuffer(text);
+}
+
+function textBuffer(text: string): ArrayBuffer {
   const bytes = utf8.encode(text);
   // encode() usually returns a view over a buffer of exactly its length: hand that buffer over without a copy.
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
@@ -124,18 +130,19 @@ export async function loadEngine(wasm: Uint8Array, data?: unknown, options: Engi
     throw new EvalError(err.code, `cannot load policy module: ${err.message}`);
   }
   const ids = policy.entrypoints as Record<string, number>;
+  const run = (input: ArrayBuffer | undefined, entrypoint: string): unknown | undefined => {
+    if (!Object.prototype.hasOwnProperty.call(ids, entrypoint)) {
+      throw new EvalError('eval_unknown_entrypoint', `no entrypoint ${entrypoint} (have: ${Object.keys(ids).join(', ')})`);
+    }
+    try {
+      return resultValue(policy.evaluate(input, ids[entrypoint]));
+    } catch (e) {
+      throw toEvalError(e);
+    }
+  };
   return {
     entrypoints: Object.keys(ids),
-    evaluate(input: unknown, entrypoint: string): unknown | undefined {
-      if (!Object.prototype.hasOwnProperty.call(ids, entrypoint)) {
-        throw new EvalError('eval_unknown_entrypoint', `no entrypoint ${entrypoint} (have: ${Object.keys(ids).join(', ')})`);
-      }
-      const inputText = input === undefined ? undefined : jsonBuffer(input, 'input');
-      try {
-        return resultValue(policy.evaluate(inputText, ids[entrypoint]));
-      } catch (e) {
-        throw toEvalError(e);
-      }
-    },
+    evaluate: (input, entrypoint) => run(input === undefined ? undefined : jsonBuffer(input, 'input'), entrypoint),
+    evaluateJson: (inputJson, entrypoint) => run(textBuffer(inputJson), entrypoint),
   };
 }

@@ -97,16 +97,16 @@ describe('append', () => {
     });
   });
 
-  it('stores JSON canonically, so key order does not change the stored text', async () => {
+  it('stores an operation document canonically, and operation text as given', async () => {
     const file = tempDbFile();
     await withStore(file, async (store) => {
       await store.append(decision({ operation: { b: 1, a: { d: [1, 'x'], c: null } } }));
       await store.append(decision({ operation: { a: { c: null, d: [1, 'x'], e: undefined }, b: 1 } as never }));
-      // As text (the decider's way), duplicate keys resolved as JSON.parse does for the policy: the last wins.
-      await store.append(decision({ operation: undefined, operationJson: '{ "b": 0, "a": {"d": [1, "x"], "c": null}, "b": 1 }' }));
+      // As text (the decider's way): the very text the policy evaluated.
+      await store.append(decision({ operation: undefined, operationJson: '{"b":1,"a":{"d":[1,"x"],"c":null}}' }));
     });
     expect(sqliteCli(file, 'SELECT operation FROM audit ORDER BY seq')).toBe(
-      '{"a":{"c":null,"d":[1,"x"]},"b":1}\n'.repeat(3),
+      '{"a":{"c":null,"d":[1,"x"]},"b":1}\n'.repeat(2) + '{"b":1,"a":{"d":[1,"x"],"c":null}}\n',
     );
   });
 
@@ -122,6 +122,7 @@ describe('append', () => {
         decision({ masks: [() => 1] as never }),
         decision({ operation: undefined, operationJson: '{"a":' }),
         decision({ operation: undefined, operationJson: 42 as never }),
+        decision({ operation: undefined, operationJson: '[1, 2]' }),
         decision({ operation: { a: 1 }, operationJson: '{"a":1}' }),
         decision({ reasons: [1] as never }),
         decision({ subject: 42 as never }),

@@ -280,6 +280,15 @@ describe('decider failing closed', () => {
     expect(input.now).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
   });
 
+  it('reads a key the shim sent twice as its last value, for the policy and the audit record alike', async () => {
+    const http = (path: string) => `{"method": "GET", "path": "${path}", "query": {}, "headers": {}}`;
+    const operation_json = `{"kind": "http", "action": "read", "http": ${http('/conflict')}, "http": ${http('/ok')}}`;
+    const d = await client.decide({ session_id: sessionId, operation_json });
+    expect(d).toMatchObject({ verdict: 'allow', reasons: ['ok'] });
+    const record = (await decider.store.list({ kind: 'decision' })).find((r) => r.seq === Number(d.audit_seq));
+    expect(record?.operation).toEqual({ kind: 'http', action: 'read', http: { method: 'GET', path: '/ok', query: {}, headers: {} } });
+  });
+
   it.each([
     ['/undefined', 'undefined'],
     ['/string', 'not an object'],

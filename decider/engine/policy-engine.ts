@@ -67,8 +67,8 @@ export class PolicyEngine {
     return this.options.source;
   }
 
-  /** Decides one input. Never throws: every failure is a deny that names it. */
-  decide(input: unknown): EngineDecision {
+  /** Decides one input, given as JSON text (../server/policy-input.ts). Never throws: every failure is a deny that names it. */
+  decide(inputJson: string): EngineDecision {
     const policy = this.active;
     if (policy === undefined) {
       return { decision: denyBecause(`the decider has no policy loaded (${describeSource(this.options.source)} failed to load), so it is denied`), revision: '', evalMicros: 0 };
@@ -77,7 +77,7 @@ export class PolicyEngine {
     let value: unknown;
     let failure: EvalError | undefined;
     try {
-      value = policy.engine.evaluate(input, DECISION_ENTRYPOINT);
+      value = policy.engine.evaluateJson(inputJson, DECISION_ENTRYPOINT);
     } catch (e) {
       failure = toEvalError(e);
     }

@@ -3,7 +3,7 @@
 import { status } from '@grpc/grpc-js';
 import type { ApprovalService } from '../approvals/approvals.js';
 import { decideWithApprovals } from '../approvals/gate.js';
-import type { Approval, InputApproval, OperationContext } from '../approvals/types.js';
+import type { Approval, OperationContext } from '../approvals/types.js';
 import { revokedTaskReason, type AuditReceipt, type JsonValue, type Store } from '../store/index.js';
 import type { ResourceConfig } from '../config.js';
 import { denyBecause, type Decision } from '../engine/decision.js';
@@ -14,6 +14,7 @@ import type { DeciderMetrics } from './metrics.js';
 import { Refusal } from './refusal.js';
 import type { Session, Sessions } from './sessions.js';
 import type { SessionSummary } from './session-summary.js';
+import { policyInputJson } from './policy-input.js';
 import { checkOperationKind, type ValidDecide, type ValidOpenSession } from './validate.js';
 
 /** Verifies a client credential (decider/identity's verifyCredential); throws IdentityError to refuse. */
@@ -153,7 +154,7 @@ export class DecisionService {
     let revision = '';
     try {
       const gated = await decideWithApprovals(this.options.approvals, operationContext(session, request), (inputApproval) => {
-        const answer = this.options.engine.decide(buildInput(session, request.operation, now, inputApproval));
+        const answer = this.options.engine.decide(policyInputJson(session, request.operationJson, now, inputApproval));
         revision = answer.revision;
         return answer.decision;
       });
@@ -234,21 +235,6 @@ export class DecisionService {
     if (typeof exp === 'number') ends.push(exp * 1000);
     return Math.min(...ends.filter((t) => Number.isFinite(t)));
   }
-}
-
-/** Who revoked the task, when and why, so the person denied knows whom to ask. */
-/** input, exactly as docs/policy-contract.md defines it; `approval` only when one matches this very operation. */
-export function buildInput(session: Session, operation: Record<string, unknown>, now: Date, approval?: InputApproval): Record<string, unknown> {
-  const input: Record<string, unknown> = {
-    identity: session.identity,
-    resource: session.resource,
-    operation,
-    session: { id: session.id, shim: session.resource.kind, source_ip: session.sourceIp, started_at: session.startedAt },
-    now: now.toISOString(),
-  };
-  if (session.task !== undefined) input.task = session.task;
-  if (approval !== undefined) input.approval = approval;
-  return input;
 }
 
 /** What an approval is bound to: the session, who asks for which task, the resource, the operation and its values. */

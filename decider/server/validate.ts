@@ -42,7 +42,10 @@ export interface ValidDecide {
   readonly requestId: string;
   readonly sessionId: string;
   readonly operation: Record<string, unknown>;
-  /** The operation as the shim sent it, for the audit record (a JSON object, checked above). */
+  /**
+   * The operation as JSON text, written from `operation`: what the policy evaluates and the audit record stores,
+   * so a duplicate key the shim sent resolves the same way (the last wins) for both, and for `operation` here.
+   */
   readonly operationJson: string;
   readonly approvalId: string;
   /** The values bound to the statement's placeholders (parameters_json); empty when none. */
@@ -72,7 +75,7 @@ export function validDecide(request: DecideRequest, maxOperationBytes: number): 
     requestId: typeof request.request_id === 'string' ? request.request_id : '0',
     sessionId,
     operation: operation as Record<string, unknown>,
-    operationJson: request.operation_json,
+    operationJson: JSON.stringify(operation),
     approvalId: text(request.approval_id, 'approval_id', MAX_NAME_LENGTH),
     parameters: parametersOf(request.parameters_json, maxOperationBytes),
   };

@@ -110,18 +110,22 @@ export function contentOfEntry(entry: AuditEntry): AuditContent {
   }
 }
 
-/** The operation, stored canonical, from the document or from its JSON text. */
+/**
+ * The operation: a document is stored canonical; JSON text is stored as given, once it is known to be a JSON
+ * object (the decider gives the text its policy evaluated, so the record shows exactly what was decided).
+ */
 function operationColumn(entry: DecisionEntry): string | null {
   if (entry.operationJson === undefined) return entry.operation === undefined ? null : canonicalJson(entry.operation, 'operation');
   if (entry.operation !== undefined) throw invalid('a decision gives operation or operationJson, not both');
   if (typeof entry.operationJson !== 'string') throw invalid('operationJson is not a string');
-  let operation: JsonValue;
+  let operation: unknown;
   try {
-    operation = JSON.parse(entry.operationJson) as JsonValue;
+    operation = JSON.parse(entry.operationJson);
   } catch (err) {
     throw invalid(`operationJson is not JSON: ${(err as Error).message}`);
   }
-  return canonicalJson(operation, 'operation');
+  if (typeof operation !== 'object' || operation === null || Array.isArray(operation)) throw invalid('operationJson is not a JSON object');
+  return entry.operationJson;
 }
 
 /** The columns every appended kind shares: who, which task, which resource, what operation. */

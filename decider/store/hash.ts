@@ -49,7 +49,7 @@ const PRESENT_FIELD = 1;
  *   0x00                                     when the column is NULL,
  *   0x01 || uint32 big-endian byte length || UTF-8 bytes of the value's text   otherwise.
  * An integer column's text is its decimal form (no sign, no leading zeros); a JSON column's text is the stored
- * text as is (the store writes canonical JSON, ./canonical-json.ts), so verifying never re-serializes anything.
+ * text as is (whatever JSON text the store wrote, ./audit-row.ts), so verifying never re-serializes anything.
  * The length prefix makes the encoding unambiguous: no two different rows encode to the same bytes.
  */
 export function hashAuditRow(row: HashedRow): string {

@@ -61,9 +61,10 @@ export interface DecisionEntry {
   /** The operation document exactly as the shim described it (`input.operation`). */
   readonly operation?: JsonValue;
   /**
-   * The same document as JSON text, for a caller that holds it as text (the decider: it arrives so). The store
-   * parses it and stores it canonical, as it stores `operation`; text crosses to the store's thread for the cost
-   * of a copy, an object is cloned field by field. Give one of the two.
+   * The same document as JSON text, for a caller that holds it as text (the decider: the text its policy
+   * evaluated). The store checks that it is a JSON object and stores the text as given, where it stores
+   * `operation` canonical; text crosses to the store's thread for the cost of a copy, an object is cloned field
+   * by field. Give one of the two.
    */
   readonly operationJson?: string;
   readonly verdict: Verdict;
