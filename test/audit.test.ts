@@ -315,6 +315,22 @@ describe('verify', () => {
   });
 });
 
+describe('hash', () => {
+  it('is the documented encoding, byte for byte, so records written by earlier versions still verify', () => {
+    // Computed once by the first implementation; any change to the encoding must change ENCODING_TAG instead.
+    const row: HashedRow = {
+      seq: 42, time: '2026-11-29T17:00:00.000Z', kind: 'decision', session_id: 'ses_1', subject: 'ci-bot', issuer: 'taskgate',
+      task_id: 'tsk_1', task_name: 'nightly', resource: 'orders-db', operation_kind: 'postgres', operation_action: 'read',
+      operation: '{"kind":"postgres","note":"naïve ✓ 🚀"}', verdict: 'mask', reasons: '["r"]', masks: '[]', approval_id: null,
+      policy_revision: 'abc', latency_us: 1234, actor: null, detail: null, prev_hash: '0'.repeat(64),
+    };
+    expect(hashAuditRow(row)).toBe('0538ff75f00e5393a9a7d6a2e71d1a12894cb5bf199da624080cac9e29140d09');
+    // Every column counts, NULL differs from empty, and a long value still fits.
+    expect(hashAuditRow({ ...row, actor: '' })).not.toBe(hashAuditRow(row));
+    expect(hashAuditRow({ ...row, operation: '"' + 'é'.repeat(50_000) + '"' })).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
 describe('list', () => {
   it('filters by subject, task, verdict, kind and time, newest `limit` in seq order', async () => {
     let now = Date.parse('2026-11-29T10:00:00.000Z');

@@ -1,5 +1,5 @@
 // The audit chain's hash: what exactly goes into it, byte for byte.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** prev_hash of the first record (seq 1): 64 zeros, since nothing precedes it. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -53,24 +53,31 @@ const PRESENT_FIELD = 1;
  * The length prefix makes the encoding unambiguous: no two different rows encode to the same bytes.
  */
 export function hashAuditRow(row: HashedRow): string {
-  // One buffer per row, sized up front: verify() hashes every record, so allocations per field would dominate.
-  const texts = HASHED_COLUMNS.map((column) => {
+  // One reused buffer, unless a record outgrows it, checked against an upper bound (UTF-8 takes at most 3 bytes
+  // per UTF-16 unit) so that each field is written once: the store hashes every record it appends and verify()
+  // every record it reads.
+  let bound = TAG_BYTES.length;
+  for (const column of HASHED_COLUMNS) {
     const value = row[column];
-    return value === null ? null : String(value);
-  });
-  let size = TAG_BYTES.length;
-  for (const text of texts) size += text === null ? 1 : 5 + Buffer.byteLength(text, 'utf8');
-  const bytes = Buffer.allocUnsafe(size);
+    bound += value === null ? 1 : 5 + (typeof value === 'string' ? value.length * 3 : MAX_NUMBER_TEXT);
+  }
+  const bytes = bound <= scratch.length ? scratch : Buffer.allocUnsafe(bound);
   let at = TAG_BYTES.copy(bytes, 0);
-  for (const text of texts) {
-    if (text === null) {
+  for (const column of HASHED_COLUMNS) {
+    const value = row[column];
+    if (value === null) {
       bytes[at++] = NULL_FIELD;
       continue;
     }
     bytes[at] = PRESENT_FIELD;
-    const length = bytes.write(text, at + 5, 'utf8');
+    const length = bytes.write(typeof value === 'string' ? value : String(value), at + 5, 'utf8');
     bytes.writeUInt32BE(length, at + 1);
     at += 5 + length;
   }
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes.subarray(0, at), 'hex');
 }
+
+/** The longest text String() gives a number (-1.7976931348623157e+308), whatever a column read back holds. */
+const MAX_NUMBER_TEXT = 24;
+
+const scratch = Buffer.allocUnsafe(16 * 1024);
