@@ -10,13 +10,10 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../decider/approvals/webhook.js';
-import { defaultConfig, type TaskgateConfig } from '../decider/config.js';
 import { connectDecider, type DeciderClient } from '../decider/server/client.js';
-import { launchDecider, type LaunchedDecider } from '../decider/server/launch.js';
-import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
 import { cli, issueToken, removeTempDirs, tempDir } from './fixtures/decider/harness.js';
 import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
-import { freePort } from './fixtures/free-port.js';
+import { startShimStack, type ShimStack } from './fixtures/shim-stack.js';
 
 const RESOURCE = 'orders-db';
 const ISSUER = 'https://sso.test';
@@ -34,16 +31,14 @@ let dataDir: string;
 let sign: (subject: string, groups: string[]) => Promise<string>;
 const webhooks: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
 let webhookServer: Server;
-const logs: string[] = [];
 
-/** A decider with one policy and the shim in front of it; all share the data directory (tokens, store). */
+/**
+ * A decider with one policy and the shim in front of it, on the file's cluster, and an approver's gRPC client; all
+ * share the data directory (tokens, store).
+ */
 interface Stack {
-  readonly policies: string;
-  /** The decider's gRPC port, kept across a restart so the shim finds it again. */
-  readonly deciderPort: number;
-  decider: LaunchedDecider;
+  readonly parts: ShimStack;
   readonly grpc: DeciderClient;
-  readonly shim: RunningPostgresShim;
 }
 
 let shipped: Stack;
@@ -61,40 +56,30 @@ function policiesWith(name: string, approval: Record<string, unknown>): string {
   return dir;
 }
 
-function deciderConfig(policies: string, port: number): TaskgateConfig {
-  const base = defaultConfig();
-  return {
-    ...base,
-    resources: [{ name: RESOURCE, kind: 'postgres', labels: { env: 'test' } }],
+async function startStack(policies: string): Promise<Stack> {
+  const parts = await startShimStack({
+    postgres,
+    dataDir,
+    policies,
+    resource: RESOURCE,
+    labels: { env: 'test' },
+    shimId: 'pg-approvals-e2e',
+    shim: { approvalWaitMs: APPROVAL_WAIT_MS },
     identity: { oidc: [{ issuer: ISSUER, audience: AUDIENCE, jwks_file: join(root, 'jwks.json') }] },
     approvals: { webhook: { url: `http://127.0.0.1:${(webhookServer.address() as AddressInfo).port}/hook`, secret_env: 'E2E_WEBHOOK_SECRET', max_attempts: 2 } },
-    decider: { ...base.decider, listen: `127.0.0.1:${port}`, http: '127.0.0.1:0', policies, dataDir, watch: false },
-  };
-}
-
-async function launch(policies: string, port: number): Promise<LaunchedDecider> {
-  const decider = await launchDecider(deciderConfig(policies, port), (line) => logs.push(line));
-  const load = decider.decider.initialLoad;
-  if (load.status !== 'loaded') throw new Error(`the decider did not load ${policies}: ${logs.join('\n')}`);
-  return decider;
-}
-
-async function startStack(policies: string): Promise<Stack> {
-  const deciderPort = await freePort();
-  const decider = await launch(policies, deciderPort);
-  return { policies, deciderPort, decider, grpc: connectDecider(`127.0.0.1:${deciderPort}`), shim: await startShim(deciderPort, APPROVAL_WAIT_MS) };
+  });
+  return { parts, grpc: connectDecider(parts.decider.address) };
 }
 
 /** Stops the stack's decider and starts it again on the same port and data directory. */
 async function restartDecider(stack: Stack): Promise<void> {
-  await stack.decider.close();
-  stack.decider = await launch(stack.policies, stack.deciderPort);
+  await stack.parts.restartDecider();
   // The shim's gRPC channel reconnects with a backoff; until then new logins are refused (and say so).
   await eventually(() => shimLogsIn(stack), 'the shim reaches the restarted decider', 120_000);
 }
 
 async function shimLogsIn(stack: Stack): Promise<boolean> {
-  const client = new pg.Client({ host: '127.0.0.1', port: stack.shim.port, user: 'ci-bot', database: 'postgres', password: await issueToken(dataDir, 'probe', GRANTS) });
+  const client = new pg.Client({ host: '127.0.0.1', port: stack.parts.shim.port, user: 'ci-bot', database: 'postgres', password: await issueToken(dataDir, 'probe', GRANTS) });
   try {
     await client.connect();
     return true;
@@ -137,29 +122,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const stack of [shipped, shortTtl, twoInWindow]) {
-    await stack?.shim.close();
     stack?.grpc.close();
-    await stack?.decider.close();
+    await stack?.parts.stop();
   }
   await postgres?.stop();
   await new Promise((resolve) => webhookServer?.close(resolve));
   removeTempDirs();
 });
-
-function startShim(deciderPort: number, approvalWaitMs: number): Promise<RunningPostgresShim> {
-  return startPostgresShim(
-    {
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      upstream: { host: postgres.host, port: postgres.port, user: postgres.user, database: 'postgres' },
-      resource: RESOURCE,
-      decider: `127.0.0.1:${deciderPort}`,
-      shimId: 'pg-approvals-e2e',
-      approvalWaitMs,
-    },
-    (line) => logs.push(line),
-  );
-}
 
 interface Psql {
   readonly child: ChildProcess;
@@ -196,7 +165,7 @@ function psql(sql: string, token: string, port: number): Psql {
 }
 
 async function approveWithCli(stack: Stack, id: string, token: string, reason?: string) {
-  return cli(['approve', id, '--token', token, '--decider', `127.0.0.1:${stack.deciderPort}`, ...(reason ? ['--reason', reason] : [])]);
+  return cli(['approve', id, '--token', token, '--decider', stack.parts.decider.address, ...(reason ? ['--reason', reason] : [])]);
 }
 
 async function totals(): Promise<string> {
@@ -226,7 +195,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
   it('holds the statement with a notice, runs it once approved, and refuses a replay until approved anew', async () => {
     const token = await issueToken(dataDir, 'orders-fix', GRANTS);
     const before = await totals();
-    const held = psql(RISKY, token, shipped.shim.port);
+    const held = psql(RISKY, token, shipped.parts.shim.port);
     const id = await held.approvalId;
     // Held: nothing reached Postgres.
     expect(await totals()).toBe(before);
@@ -243,7 +212,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
     expect((await approval(shipped, id)).status).toBe('used');
 
     // The same statement again, same token: a new request, which bob denies this time.
-    const replay = psql(RISKY, token, shipped.shim.port);
+    const replay = psql(RISKY, token, shipped.parts.shim.port);
     const second = await replay.approvalId;
     expect(second).not.toBe(id);
     const denied = await shipped.grpc.deny({ approval_id: second, credential: await sign('bob', ['dba']), reason: 'once was enough' });
@@ -256,7 +225,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
   }, 60_000);
 
   it('keeps the session usable after a denial: the next statement of the same connection runs', async () => {
-    const client = new pg.Client({ host: '127.0.0.1', port: shipped.shim.port, user: 'ci-bot', database: 'postgres', password: await issueToken(dataDir, 'session', GRANTS) });
+    const client = new pg.Client({ host: '127.0.0.1', port: shipped.parts.shim.port, user: 'ci-bot', database: 'postgres', password: await issueToken(dataDir, 'session', GRANTS) });
     const notices: string[] = [];
     client.on('notice', (n) => notices.push(n.message ?? ''));
     await client.connect();
@@ -279,7 +248,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
 
   it('refuses self-approval and an approver the policy does not name; the request stays pending for a real approver', async () => {
     const token = await issueToken(dataDir, 'orders-self', GRANTS);
-    const held = psql(RISKY, token, shipped.shim.port);
+    const held = psql(RISKY, token, shipped.parts.shim.port);
     const id = await held.approvalId;
     // The requester's own task token, and an SSO login of the same subject that is even in group:dba.
     const own = await approveWithCli(shipped, id, token);
@@ -297,7 +266,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
 
   it('ends the wait and withdraws the request when the client cancels (psql on SIGINT sends a CancelRequest)', async () => {
     const before = await totals();
-    const held = psql(RISKY, await issueToken(dataDir, 'orders-cancel', GRANTS), shipped.shim.port);
+    const held = psql(RISKY, await issueToken(dataDir, 'orders-cancel', GRANTS), shipped.parts.shim.port);
     const id = await held.approvalId;
     held.child.kill('SIGINT');
     const result = await held.done;
@@ -309,7 +278,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
   }, 60_000);
 
   it('withdraws the request when the client disconnects while held', async () => {
-    const held = psql(RISKY, await issueToken(dataDir, 'orders-gone', GRANTS), shipped.shim.port);
+    const held = psql(RISKY, await issueToken(dataDir, 'orders-gone', GRANTS), shipped.parts.shim.port);
     const id = await held.approvalId;
     held.child.kill('SIGKILL');
     await held.done;
@@ -317,7 +286,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
   }, 60_000);
 
   it('gives up after the shim\'s approval wait with a clear error, and withdraws the request', async () => {
-    const impatient = await startShim(shipped.deciderPort, 1_500);
+    const impatient = await shipped.parts.startShim({ approvalWaitMs: 1_500 });
     try {
       const held = psql(RISKY, await issueToken(dataDir, 'orders-wait', GRANTS), impatient.port);
       const id = await held.approvalId;
@@ -332,7 +301,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
   }, 60_000);
 
   it('binds the approval to the Bind values of a prepared statement (node-postgres): 7 approved does not admit 8', async () => {
-    const client = new pg.Client({ host: '127.0.0.1', port: shipped.shim.port, user: 'ci-bot', database: 'postgres', password: await issueToken(dataDir, 'bound', GRANTS) });
+    const client = new pg.Client({ host: '127.0.0.1', port: shipped.parts.shim.port, user: 'ci-bot', database: 'postgres', password: await issueToken(dataDir, 'bound', GRANTS) });
     const notices: string[] = [];
     client.on('notice', (n) => notices.push(n.message ?? ''));
     await client.connect();
@@ -360,7 +329,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
   }, 60_000);
 
   it('sends each new request and its outcome to the webhook, signed with the shared secret', async () => {
-    const held = psql(RISKY, await issueToken(dataDir, 'orders-hook', GRANTS), shipped.shim.port);
+    const held = psql(RISKY, await issueToken(dataDir, 'orders-hook', GRANTS), shipped.parts.shim.port);
     const id = await held.approvalId;
     await shipped.grpc.deny({ approval_id: id, credential: await sign('dana', ['dba']), reason: 'not today' });
     await held.done;
@@ -382,7 +351,7 @@ describe('approval with the shipped policy (once, 1 approver from group:dba)', (
 
   it('carries on across a decider restart while a statement is held: the client gets its answer', async () => {
     const before = await totals();
-    const held = psql(RISKY, await issueToken(dataDir, 'orders-restart', GRANTS), shipped.shim.port);
+    const held = psql(RISKY, await issueToken(dataDir, 'orders-restart', GRANTS), shipped.parts.shim.port);
     const id = await held.approvalId;
     await restartDecider(shipped);
     expect((await approval(shipped, id)).status).toBe('pending');
@@ -401,7 +370,7 @@ describe('approval settings from a copy of the policy', () => {
   }, 300_000);
 
   it('expires a request nobody decides, and the client is told', async () => {
-    const held = psql(RISKY, await issueToken(dataDir, 'orders-expire', GRANTS), shortTtl.shim.port);
+    const held = psql(RISKY, await issueToken(dataDir, 'orders-expire', GRANTS), shortTtl.parts.shim.port);
     const id = await held.approvalId;
     const result = await held.done;
     expect(result.code).not.toBe(0);
@@ -413,7 +382,7 @@ describe('approval settings from a copy of the policy', () => {
   it('needs two approvers when min is 2; a window approval admits the same statement again for that task', async () => {
     const token = await issueToken(dataDir, 'orders-window', GRANTS);
     const before = await totals();
-    const held = psql(RISKY, token, twoInWindow.shim.port);
+    const held = psql(RISKY, token, twoInWindow.parts.shim.port);
     const id = await held.approvalId;
     expect((await twoInWindow.grpc.approve({ approval_id: id, credential: await sign('bob', ['dba']) })).status).toBe('pending');
     expect((await twoInWindow.grpc.approve({ approval_id: id, credential: await sign('bob', ['dba']) })).error_code).toBe('already_voted');
@@ -424,12 +393,12 @@ describe('approval settings from a copy of the policy', () => {
     const once = await totals();
     expect(once).not.toBe(before);
     // The window admits the same statement again, in a new session of the same task, without holding it.
-    const again = await psql(RISKY, token, twoInWindow.shim.port).done;
+    const again = await psql(RISKY, token, twoInWindow.parts.shim.port).done;
     expect(again.code).toBe(0);
     expect(again.stderr).not.toContain('waiting');
     expect(await totals()).not.toBe(once);
     // Another task gets nothing from it.
-    const other = psql(RISKY, await issueToken(dataDir, 'orders-other', GRANTS), twoInWindow.shim.port);
+    const other = psql(RISKY, await issueToken(dataDir, 'orders-other', GRANTS), twoInWindow.parts.shim.port);
     const otherId = await other.approvalId;
     expect(otherId).not.toBe(id);
     await twoInWindow.grpc.deny({ approval_id: otherId, credential: await sign('dana', ['dba']) });

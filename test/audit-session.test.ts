@@ -6,10 +6,9 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectDecider, DeciderCallError, type DeciderClient } from '../decider/server/client.js';
 import type { AuditRecord } from '../decider/store/index.js';
-import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
 import { cli, issueToken, pgOperation, removeTempDirs, startTestDecider, tempDir, type TestDecider } from './fixtures/decider/harness.js';
-import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
 import { rejection } from './fixtures/rejection.js';
+import { startShimStack, type ShimStack } from './fixtures/shim-stack.js';
 
 const RESOURCE = 'orders-db';
 
@@ -117,48 +116,35 @@ describe('CloseSession over gRPC', () => {
 });
 
 describe('the Postgres shim\'s summary, through psql', () => {
-  let postgres: PostgresServer;
-  let decider: TestDecider;
-  let shim: RunningPostgresShim;
-  const dataDir = join(tempDir('taskgate-audit-session-pg-'), 'var');
+  let stack: ShimStack;
 
   beforeAll(async () => {
-    postgres = await startPostgres();
-    await postgres.psql(`
+    stack = await startShimStack({
+      resource: RESOURCE,
+      labels: { env: 'prod' },
+      shimId: 'pg-audit',
+      schema: `
       CREATE TABLE public.orders (id int PRIMARY KEY, total numeric NOT NULL);
       INSERT INTO public.orders SELECT g, g * 10 FROM generate_series(1, 50) g;
       CREATE TABLE public.users (id int PRIMARY KEY, email text);
       INSERT INTO public.users VALUES (1, 'alice@example.com'), (2, 'bob@example.com');
-    `);
-    decider = await startTestDecider({ dataDir, resources: [{ name: RESOURCE, kind: 'postgres', labels: { env: 'prod' } }] });
-    shim = await startPostgresShim(
-      {
-        listenHost: '127.0.0.1',
-        listenPort: 0,
-        upstream: { host: postgres.host, port: postgres.port, user: postgres.user, database: 'postgres' },
-        resource: RESOURCE,
-        decider: decider.address,
-        shimId: 'pg-audit',
-      },
-      () => undefined,
-    );
+    `,
+    });
   }, 60_000);
   afterAll(async () => {
-    await shim?.close();
-    await decider?.close();
-    await postgres?.stop();
+    await stack?.stop();
   });
 
   it('holds the psql session\'s statements, rows and masked cells once psql has gone', async () => {
-    const token = await issueToken(dataDir, 'orders-report', [`${RESOURCE}:read:public.orders`, `${RESOURCE}:read:public.users`]);
-    const out = await psql(shim.port, token, ['-c', 'SELECT id, total FROM public.orders WHERE id <= 7 ORDER BY id', '-c', 'SELECT id, email FROM public.users ORDER BY id']);
+    const token = await stack.token('orders-report', [`${RESOURCE}:read:public.orders`, `${RESOURCE}:read:public.users`]);
+    const out = await psql(stack.shim.port, token, ['-c', 'SELECT id, total FROM public.orders WHERE id <= 7 ORDER BY id', '-c', 'SELECT id, email FROM public.users ORDER BY id']);
     expect(out.split('\n').filter((line) => line !== '')).toHaveLength(9);
     expect(out).not.toContain('alice@example.com');
 
     // The shim closes its decider session after the client has gone, so the record follows psql's exit.
     const record = await vi.waitFor(
       async () => {
-        const [closed] = await auditList(dataDir, '--kind', 'session_closed');
+        const [closed] = await auditList(stack.dataDir, '--kind', 'session_closed');
         if (closed === undefined) throw new Error('no session_closed record yet');
         return closed;
       },
@@ -166,9 +152,9 @@ describe('the Postgres shim\'s summary, through psql', () => {
     );
     expect(record).toMatchObject({ subject: 'ci-bot', taskName: 'orders-report', resource: RESOURCE });
     expect(record.detail).toEqual({ statements: 2, allowed: 2, denied: 0, decisions: 2, decisions_reused: 0, rows_returned: 9, cells_masked: 2 });
-    const decisions = await auditList(dataDir, '--kind', 'decision');
+    const decisions = await auditList(stack.dataDir, '--kind', 'decision');
     expect(decisions.filter((d) => d.sessionId === record.sessionId).map((d) => d.verdict)).toEqual(['allow', 'mask']);
-    await expectChainIntact(dataDir);
+    await expectChainIntact(stack.dataDir);
   }, 30_000);
 });
 

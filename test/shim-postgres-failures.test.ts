@@ -3,54 +3,39 @@
 // decider gone mid-session (nothing runs without an allow). The shim answers with an error, never crashes, and
 // keeps serving everyone else.
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import type { DatabaseError } from 'pg-protocol/dist/messages.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresShimConfig } from '../shims/postgres/config.js';
-import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
-import { issueToken, removeTempDirs, startTestDecider, tempDir, type TestDecider } from './fixtures/decider/harness.js';
-import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
-import { shimConfigFor } from './fixtures/postgres-shim.js';
 import { names, RawClient } from './fixtures/raw-postgres-client.js';
+import { startShimStack, type ShimStack } from './fixtures/shim-stack.js';
 
 const RESOURCE = 'orders-db';
-let postgres: PostgresServer;
-let decider: TestDecider;
-let shim: RunningPostgresShim;
-let dataDir: string;
-
-function shimConfig(overrides: Partial<PostgresShimConfig> = {}): PostgresShimConfig {
-  return shimConfigFor(postgres, { resource: RESOURCE, decider: decider.address, shimId: 'pg-failures-test' }, overrides);
-}
+const GRANT = `${RESOURCE}:read,write:public.orders`;
+let stack: ShimStack;
 
 beforeAll(async () => {
-  postgres = await startPostgres();
-  await postgres.psql(`
+  stack = await startShimStack({
+    resource: RESOURCE,
+    shimId: 'pg-failures-test',
+    grants: [GRANT],
+    schema: `
     CREATE TABLE public.orders (id int PRIMARY KEY, total numeric NOT NULL);
     INSERT INTO public.orders SELECT g, g * 10 FROM generate_series(1, 50) g;
-  `);
-  dataDir = join(tempDir('taskgate-shim-failures-'), 'var');
-  decider = await startTestDecider({ dataDir, resources: [{ name: RESOURCE, kind: 'postgres', labels: {} }] });
-  shim = await startPostgresShim(shimConfig(), () => undefined);
+  `,
+  });
 }, 120_000);
 
 afterAll(async () => {
-  await shim?.close();
-  await decider?.close();
-  await postgres?.stop();
-  removeTempDirs();
+  await stack?.stop();
 });
 
-const GRANT = `${RESOURCE}:read,write:public.orders`;
-
 async function token(): Promise<string> {
-  return issueToken(dataDir, 'failures', [GRANT]);
+  return stack.token('failures');
 }
 
 async function connected(options: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port: shim.port, user: 'ci-bot', database: 'postgres', password: await token(), ...options });
+  const c = new pg.Client({ host: '127.0.0.1', port: stack.shim.port, user: 'ci-bot', database: 'postgres', password: await token(), ...options });
   await c.connect();
   return c;
 }
@@ -66,7 +51,7 @@ async function stillServing(): Promise<void> {
 }
 
 async function backendsNamed(applicationName: string): Promise<number> {
-  return Number((await postgres.psql(`SELECT count(*) FROM pg_stat_activity WHERE application_name = '${applicationName}'`)).trim());
+  return Number((await stack.postgres.psql(`SELECT count(*) FROM pg_stat_activity WHERE application_name = '${applicationName}'`)).trim());
 }
 
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -80,7 +65,7 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
 describe('the database is down', () => {
   it('refuses the login with a clear error naming the resource, and keeps running', async () => {
     const closed = await unusedPort();
-    const orphan = await startPostgresShim(shimConfig({ upstream: { host: '127.0.0.1', port: closed, user: 'postgres', database: 'postgres' } }), () => undefined);
+    const orphan = await stack.startShim({ upstream: { host: '127.0.0.1', port: closed, user: 'postgres', database: 'postgres' } }, () => undefined);
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         const c = new pg.Client({ host: '127.0.0.1', port: orphan.port, user: 'ci-bot', database: 'postgres', password: await token() });
@@ -106,7 +91,7 @@ describe('the database goes away mid-session', () => {
     // The shim tells the client at once, without waiting for its next statement: node-postgres emits it as 'error'.
     const lost = new Promise<Error & { code?: string }>((resolve) => c.on('error', resolve));
     try {
-      await postgres.psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${applicationName}'`);
+      await stack.postgres.psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${applicationName}'`);
       const e = await lost;
       expect(e.message).toMatch(/terminating connection due to administrator command|the connection to the database was lost/);
     } finally {
@@ -140,7 +125,7 @@ describe('malformed messages after login', () => {
   ];
   for (const [what, bytes, expected] of badMessages) {
     it(`answers ${what} with a protocol error and closes, and serves others`, async () => {
-      const raw = await RawClient.login(shim.port, await token());
+      const raw = await RawClient.login(stack.shim.port, await token());
       raw.send(bytes);
       const answer = await raw.untilClosed();
       const error = answer.find((m) => m.name === 'error') as DatabaseError | undefined;
@@ -151,7 +136,7 @@ describe('malformed messages after login', () => {
   }
 
   it('passes on what Postgres says of a Bind with the wrong number of parameters; the session stays usable', async () => {
-    const raw = await RawClient.login(shim.port, await token());
+    const raw = await RawClient.login(stack.shim.port, await token());
     try {
       raw.send(serialize.parse({ name: 'one', text: 'SELECT total FROM public.orders WHERE id = $1' }), serialize.bind({ statement: 'one', values: ['1', '2'] }), serialize.execute({}), serialize.sync());
       const answer = await raw.untilReady();
@@ -172,7 +157,7 @@ describe('the decider goes away mid-session', () => {
     const c = await connected();
     try {
       expect((await c.query('SELECT count(*)::int AS n FROM public.orders')).rows).toEqual([{ n: 50 }]);
-      await decider.close();
+      await stack.decider.close();
       for (const attempt of [
         () => c.query('INSERT INTO public.orders VALUES (1001, 1)'),
         () => c.query('INSERT INTO public.orders VALUES ($1, $2)', [1002, 2]),
@@ -188,7 +173,7 @@ describe('the decider goes away mid-session', () => {
     } finally {
       await c.end().catch(() => undefined);
     }
-    expect(await postgres.psql('SELECT count(*), max(id) FROM public.orders')).toBe('50|50\n');
+    expect(await stack.postgres.psql('SELECT count(*), max(id) FROM public.orders')).toBe('50|50\n');
   });
 });
 

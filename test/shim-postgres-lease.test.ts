@@ -3,55 +3,36 @@
 // shape, the values travel as parameters), and a revoked task is refused within one lease, prepared statements too.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
-import { cli, issueToken, removeTempDirs, startTestDecider, taskIdOf, tempDir, type TestDecider } from './fixtures/decider/harness.js';
-import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
-import { join } from 'node:path';
+import type { RunningPostgresShim } from '../shims/postgres/server.js';
+import { cli, taskIdOf } from './fixtures/decider/harness.js';
 import { rejection } from './fixtures/rejection.js';
+import { startShimStack, type ShimStack } from './fixtures/shim-stack.js';
 
 const RESOURCE = 'orders-db';
 /** Long enough that the statements of one test all fall in one lease, however slow the machine. */
 const LONG_LEASE_MS = 600_000;
 const SHORT_LEASE_MS = 200;
-let postgres: PostgresServer;
-let decider: TestDecider;
+let stack: ShimStack;
 let longLease: RunningPostgresShim;
 let shortLease: RunningPostgresShim;
-let dataDir: string;
-
-function startShim(decisionLeaseMs: number): Promise<RunningPostgresShim> {
-  return startPostgresShim(
-    {
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      upstream: { host: postgres.host, port: postgres.port, user: postgres.user, database: 'postgres' },
-      resource: RESOURCE,
-      decider: decider.address,
-      shimId: 'pg-lease-test',
-      decisionLeaseMs,
-    },
-    () => undefined,
-  );
-}
 
 beforeAll(async () => {
-  postgres = await startPostgres();
-  await postgres.psql(`
+  stack = await startShimStack({
+    resource: RESOURCE,
+    labels: { env: 'test' },
+    shimId: 'pg-lease-test',
+    shim: { decisionLeaseMs: LONG_LEASE_MS },
+    schema: `
     CREATE TABLE public.orders (id int PRIMARY KEY, total numeric NOT NULL, note text);
     INSERT INTO public.orders SELECT g, g * 10, 'n' || g FROM generate_series(1, 50) g;
-  `);
-  dataDir = join(tempDir('taskgate-shim-lease-'), 'var');
-  decider = await startTestDecider({ dataDir, resources: [{ name: RESOURCE, kind: 'postgres', labels: { env: 'test' } }] });
-  longLease = await startShim(LONG_LEASE_MS);
-  shortLease = await startShim(SHORT_LEASE_MS);
+  `,
+  });
+  longLease = stack.shim;
+  shortLease = await stack.startShim({ decisionLeaseMs: SHORT_LEASE_MS }, () => undefined);
 }, 60_000);
 
 afterAll(async () => {
-  await longLease?.close();
-  await shortLease?.close();
-  await decider?.close();
-  await postgres?.stop();
-  removeTempDirs();
+  await stack?.stop();
 });
 
 async function connect(shim: RunningPostgresShim, token: string): Promise<pg.Client> {
@@ -62,14 +43,14 @@ async function connect(shim: RunningPostgresShim, token: string): Promise<pg.Cli
 
 /** The postgres operations the decider audited whose text is `text`. */
 async function auditedWithText(text: string): Promise<number> {
-  const records = await decider.store.list({});
+  const records = await stack.decider.store.list({});
   return records.filter((r) => (r.operation as { postgres?: { text?: string } } | null)?.postgres?.text === text).length;
 }
 
 
 describe('statement shapes', () => {
   it('decides queries that differ only in constants once per lease, and runs each with its own values', async () => {
-    const client = await connect(longLease, await issueToken(dataDir, 'shapes', [`${RESOURCE}:read:public.orders`]));
+    const client = await connect(longLease, await stack.token('shapes', [`${RESOURCE}:read:public.orders`]));
     try {
       const totals: string[] = [];
       for (const id of [3, 7, 11, 13]) {
@@ -85,7 +66,7 @@ describe('statement shapes', () => {
   });
 
   it('still refuses by shape what the policy refuses, and analyses what it cannot normalize as sent', async () => {
-    const client = await connect(longLease, await issueToken(dataDir, 'refused', [`${RESOURCE}:read:public.orders`]));
+    const client = await connect(longLease, await stack.token('refused', [`${RESOURCE}:read:public.orders`]));
     try {
       const denied = await rejection(client.query('DELETE FROM public.orders WHERE id = 1'));
       expect(denied.message).toContain('taskgate:');
@@ -93,7 +74,7 @@ describe('statement shapes', () => {
       const { rows } = await client.query('SELECT total FROM public.orders WHERE id = 5 -- five');
       expect(rows).toEqual([{ total: '50' }]);
       expect(await auditedWithText('SELECT total FROM public.orders WHERE id = 5 -- five')).toBe(1);
-      expect(await postgres.psql('SELECT count(*) FROM public.orders')).toBe('50\n');
+      expect(await stack.postgres.psql('SELECT count(*) FROM public.orders')).toBe('50\n');
     } finally {
       await client.end();
     }
@@ -102,13 +83,13 @@ describe('statement shapes', () => {
 
 describe('decision lease', () => {
   it('refuses a revoked task once the lease has passed, for simple queries and prepared statements alike', async () => {
-    const token = await issueToken(dataDir, 'revoked-later', [`${RESOURCE}:read:public.orders`]);
+    const token = await stack.token('revoked-later', [`${RESOURCE}:read:public.orders`]);
     const client = await connect(shortLease, token);
     try {
       const prepared = { name: 'by_id', text: 'SELECT total FROM public.orders WHERE id = $1' };
       expect((await client.query({ ...prepared, values: [2] })).rows).toEqual([{ total: '20' }]);
       expect((await client.query('SELECT total FROM public.orders WHERE id = 4')).rows).toEqual([{ total: '40' }]);
-      expect((await cli(['task', 'revoke', taskIdOf(token), '--reason', 'lease test', '--data-dir', dataDir])).code).toBe(0);
+      expect((await cli(['task', 'revoke', taskIdOf(token), '--reason', 'lease test', '--data-dir', stack.dataDir])).code).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, SHORT_LEASE_MS * 3));
       const simple = await rejection(client.query('SELECT total FROM public.orders WHERE id = 6'));
       expect(simple.message).toContain('revoked');

@@ -8,28 +8,19 @@ import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import type { DatabaseError, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresShimConfig } from '../shims/postgres/config.js';
-import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
-import { issueToken, removeTempDirs, startTestDecider, tempDir, writePolicy, type TestDecider } from './fixtures/decider/harness.js';
-import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
-import { shimConfigFor } from './fixtures/postgres-shim.js';
+import { removeTempDirs, startTestDecider, tempDir, writePolicy } from './fixtures/decider/harness.js';
 import { names, RawClient, rows } from './fixtures/raw-postgres-client.js';
 import { rejection } from './fixtures/rejection.js';
+import { startShimStack, type ShimStack } from './fixtures/shim-stack.js';
 
 const RESOURCE = 'orders-db';
-let postgres: PostgresServer;
-let decider: TestDecider;
-let shim: RunningPostgresShim;
-let dataDir: string;
-const shimLogs: string[] = [];
-
-function shimConfig(overrides: Partial<PostgresShimConfig> = {}): PostgresShimConfig {
-  return shimConfigFor(postgres, { resource: RESOURCE, decider: decider.address, shimId: 'pg-masking-test' }, overrides);
-}
+let stack: ShimStack;
 
 beforeAll(async () => {
-  postgres = await startPostgres();
-  await postgres.psql(`
+  stack = await startShimStack({
+    resource: RESOURCE,
+    shimId: 'pg-masking-test',
+    schema: `
     CREATE TABLE public.users (id int PRIMARY KEY, email text, ssn text, name text);
     INSERT INTO public.users VALUES (1, 'alice@example.com', '123-45-6789', 'Alice'), (2, 'bob@example.com', '987-65-4321', 'Bob'),
                                     (3, 'carol@example.com', '555-55-5555', 'Carol');
@@ -43,23 +34,19 @@ beforeAll(async () => {
     CREATE VIEW public.guarded WITH (security_barrier) AS SELECT id, ssn FROM public.users WHERE id < 3;
     CREATE VIEW public.shouting AS SELECT id, upper(email) AS loud FROM public.users;
     CREATE VIEW public.with_orders AS SELECT u.email, o.total FROM public.users u JOIN public.orders o ON o.user_id = u.id;
-  `);
-  dataDir = join(tempDir('taskgate-shim-masking-'), 'var');
-  decider = await startTestDecider({ dataDir, resources: [{ name: RESOURCE, kind: 'postgres', labels: {} }] });
-  shim = await startPostgresShim(shimConfig(), (line) => shimLogs.push(line));
+  `,
+  });
 }, 60_000);
 
 afterAll(async () => {
-  await shim?.close();
-  await decider?.close();
-  await postgres?.stop();
+  await stack?.stop();
   removeTempDirs();
 });
 
 const GRANT = `${RESOURCE}:read:public.*`;
 
-async function connected(port = shim.port): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'ci-bot', database: 'postgres', password: await issueToken(dataDir, 'masking', [GRANT]) });
+async function connected(port = stack.shim.port): Promise<pg.Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'ci-bot', database: 'postgres', password: await stack.token('masking', [GRANT]) });
   await c.connect();
   return c;
 }
@@ -111,8 +98,8 @@ describe('views over masked tables', () => {
 decision := {"verdict": "mask", "reasons": ["test: email is masked"], "mask": [{"table": "public.users", "column": "email", "method": "email"}]}
 `,
     });
-    const lenient = await startTestDecider({ policies, dataDir, resources: [{ name: RESOURCE, kind: 'postgres', labels: {} }] });
-    const lenientShim = await startPostgresShim(shimConfig({ decider: lenient.address }), () => undefined);
+    const lenient = await startTestDecider({ policies, dataDir: stack.dataDir, resources: [{ name: RESOURCE, kind: 'postgres', labels: {} }] });
+    const lenientShim = await stack.startShim({ decider: lenient.address }, () => undefined);
     try {
       const c = await connected(lenientShim.port);
       try {
@@ -124,7 +111,7 @@ decision := {"verdict": "mask", "reasons": ["test: email is masked"], "mask": [{
         await c.end();
       }
       // COPY output cannot be masked cell by cell: refused in the simple and the extended protocol alike.
-      const raw = await RawClient.login(lenientShim.port, await issueToken(dataDir, 'raw', [GRANT]));
+      const raw = await RawClient.login(lenientShim.port, await stack.token('raw', [GRANT]));
       try {
         const copy = 'COPY (SELECT email FROM public.users) TO STDOUT';
         raw.send(serialize.query(copy));
@@ -145,8 +132,8 @@ decision := {"verdict": "mask", "reasons": ["test: email is masked"], "mask": [{
   }, 120_000);
 
   it('follows a view redefined through the shim (the origin cache is cleared after DDL)', async () => {
-    const token = await issueToken(dataDir, 'ddl', [`${RESOURCE}:read,write,admin:public.*`]);
-    const c = new pg.Client({ host: '127.0.0.1', port: shim.port, user: 'ci-bot', database: 'postgres', password: token });
+    const token = await stack.token('ddl', [`${RESOURCE}:read,write,admin:public.*`]);
+    const c = new pg.Client({ host: '127.0.0.1', port: stack.shim.port, user: 'ci-bot', database: 'postgres', password: token });
     await c.connect();
     try {
       await c.query('CREATE VIEW public.swapped AS SELECT id, name AS label FROM public.users');
@@ -161,7 +148,7 @@ decision := {"verdict": "mask", "reasons": ["test: email is masked"], "mask": [{
 
 describe('masked portals without a Describe from the client', () => {
   it('masks a Bind/Execute of a statement described only at Parse time (Describe S)', async () => {
-    const raw = await RawClient.login(shim.port, await issueToken(dataDir, 'raw', [GRANT]));
+    const raw = await RawClient.login(stack.shim.port, await stack.token('raw', [GRANT]));
     try {
       raw.send(serialize.parse({ name: 's1', text: 'SELECT id, email, name FROM public.users WHERE id >= $1 ORDER BY id' }), serialize.describe({ type: 'S', name: 's1' }), serialize.sync());
       const prepared = await raw.untilReady();
@@ -181,7 +168,7 @@ describe('masked portals without a Describe from the client', () => {
   });
 
   it('masks every Execute of a portal fetched in pieces, and leaves unmasked portals of the same block alone', async () => {
-    const raw = await RawClient.login(shim.port, await issueToken(dataDir, 'raw', [GRANT]));
+    const raw = await RawClient.login(stack.shim.port, await stack.token('raw', [GRANT]));
     try {
       raw.send(
         serialize.parse({ name: 'masked', text: 'SELECT ssn, id FROM public.users ORDER BY id' }),
@@ -205,7 +192,7 @@ describe('masked portals without a Describe from the client', () => {
   });
 
   it('still relays the client\'s own Describe P, once, before the masked rows', async () => {
-    const raw = await RawClient.login(shim.port, await issueToken(dataDir, 'raw', [GRANT]));
+    const raw = await RawClient.login(stack.shim.port, await stack.token('raw', [GRANT]));
     try {
       raw.send(
         serialize.parse({ text: 'SELECT email AS contact FROM public.users WHERE id = $1' }),
@@ -227,12 +214,12 @@ describe('masked portals without a Describe from the client', () => {
 describe('the hash method\'s key', () => {
   it('is read from a file shared by shim processes, so their hashes match; created 0600 when missing', async () => {
     const keyFile = join(tempDir('taskgate-hash-key-'), 'keys', 'postgres-hash.key');
-    const first = await startPostgresShim(shimConfig({ hashKeyFile: keyFile }), (line) => shimLogs.push(line));
-    const second = await startPostgresShim(shimConfig({ hashKeyFile: keyFile }), () => undefined);
-    const other = await startPostgresShim(shimConfig({ hashKeyFile: join(tempDir('taskgate-hash-key-'), 'other.key') }), () => undefined);
+    const first = await stack.startShim({ hashKeyFile: keyFile });
+    const second = await stack.startShim({ hashKeyFile: keyFile }, () => undefined);
+    const other = await stack.startShim({ hashKeyFile: join(tempDir('taskgate-hash-key-'), 'other.key') }, () => undefined);
     try {
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-      expect(shimLogs.join('\n')).toContain(`created the hash mask key ${keyFile}`);
+      expect(stack.shimLogs.join('\n')).toContain(`created the hash mask key ${keyFile}`);
       const key = readFileSync(keyFile);
       const hashesThrough = async (port: number) => {
         const c = await connected(port);
@@ -253,7 +240,7 @@ describe('the hash method\'s key', () => {
       await Promise.all([first.close(), second.close(), other.close()]);
     }
     // A restart with the same file hashes as before.
-    const restarted = await startPostgresShim(shimConfig({ hashKeyFile: keyFile }), () => undefined);
+    const restarted = await stack.startShim({ hashKeyFile: keyFile }, () => undefined);
     try {
       const c = await connected(restarted.port);
       const { rows } = await c.query('SELECT iban FROM public.payments WHERE id = 1');
@@ -269,9 +256,9 @@ describe('the hash method\'s key', () => {
     const open = join(dir, 'open.key');
     writeFileSync(open, Buffer.alloc(32, 1));
     chmodSync(open, 0o644);
-    await expect(startPostgresShim(shimConfig({ hashKeyFile: open }), () => undefined)).rejects.toThrow(`run chmod 600 ${open}`);
+    await expect(stack.startShim({ hashKeyFile: open }, () => undefined)).rejects.toThrow(`run chmod 600 ${open}`);
     const short = join(dir, 'short.key');
     writeFileSync(short, 'tiny', { mode: 0o600 });
-    await expect(startPostgresShim(shimConfig({ hashKeyFile: short }), () => undefined)).rejects.toThrow(/holds 4 bytes, fewer than 32/);
+    await expect(stack.startShim({ hashKeyFile: short }, () => undefined)).rejects.toThrow(/holds 4 bytes, fewer than 32/);
   });
 });

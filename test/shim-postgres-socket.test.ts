@@ -10,59 +10,56 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUpstreamUrl } from '../shims/postgres/config.js';
-import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
-import { issueToken, removeTempDirs, startTestDecider, tempDir, type TestDecider } from './fixtures/decider/harness.js';
-import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
+import { removeTempDirs, tempDir } from './fixtures/decider/harness.js';
 import { freePort } from './fixtures/free-port.js';
-import { shimConfigFor } from './fixtures/postgres-shim.js';
+import type { PostgresServer } from './fixtures/postgres.js';
 import { rejection } from './fixtures/rejection.js';
+import { startShimStack, type ShimStack } from './fixtures/shim-stack.js';
 
 const RESOURCE = 'orders-db';
 const GRANTS = [`${RESOURCE}:read:public.orders`, `${RESOURCE}:read:public.users`];
-let postgres: PostgresServer;
-let decider: TestDecider;
-let shim: RunningPostgresShim;
-let dataDir: string;
+let stack: ShimStack;
 
-function socketUrl(socketDir: string, port: number): string {
+function socketUrl(postgres: PostgresServer, socketDir: string, port: number): string {
   return `postgres://${postgres.user}@/postgres?host=${encodeURIComponent(socketDir)}&port=${port}`;
 }
 
 beforeAll(async () => {
-  postgres = await startPostgres();
-  await postgres.psql(`
+  stack = await startShimStack({
+    resource: RESOURCE,
+    shimId: 'pg-socket-test',
+    grants: GRANTS,
+    schema: `
     CREATE TABLE public.orders (id int PRIMARY KEY, total numeric NOT NULL);
     INSERT INTO public.orders SELECT g, g * 10 FROM generate_series(1, 20) g;
     CREATE TABLE public.users (id int PRIMARY KEY, email text, ssn text);
     INSERT INTO public.users VALUES (1, 'alice@example.com', '123-45-6789');
-  `);
-  dataDir = join(tempDir('taskgate-shim-socket-'), 'var');
-  decider = await startTestDecider({ dataDir, resources: [{ name: RESOURCE, kind: 'postgres', labels: {} }] });
-  // Only the socket reaches Postgres at this port: TCP to it is refused.
-  const socketOnlyPort = await freePort();
-  const socketDir = tempDir('taskgate-shim-socket-dir-');
-  symlinkSync(join(postgres.socketDir, `.s.PGSQL.${postgres.port}`), join(socketDir, `.s.PGSQL.${socketOnlyPort}`));
-  const target = { resource: RESOURCE, decider: decider.address, shimId: 'pg-socket-test' };
-  shim = await startPostgresShim(shimConfigFor(postgres, target, { upstream: parseUpstreamUrl(socketUrl(socketDir, socketOnlyPort)) }), () => undefined);
+  `,
+    // Only the socket reaches Postgres at this port: TCP to it is refused.
+    shim: async (postgres) => {
+      const socketOnlyPort = await freePort();
+      const socketDir = tempDir('taskgate-shim-socket-dir-');
+      symlinkSync(join(postgres.socketDir, `.s.PGSQL.${postgres.port}`), join(socketDir, `.s.PGSQL.${socketOnlyPort}`));
+      return { upstream: parseUpstreamUrl(socketUrl(postgres, socketDir, socketOnlyPort)) };
+    },
+  });
 }, 60_000);
 
 afterAll(async () => {
-  await shim?.close();
-  await decider?.close();
-  await postgres?.stop();
+  await stack?.stop();
   removeTempDirs();
 });
 
 async function connected(applicationName: string): Promise<pg.Client> {
-  const password = await issueToken(dataDir, 'socket', GRANTS);
-  const c = new pg.Client({ host: '127.0.0.1', port: shim.port, user: 'ci-bot', database: 'postgres', password, application_name: applicationName });
+  const password = await stack.token('socket');
+  const c = new pg.Client({ host: '127.0.0.1', port: stack.shim.port, user: 'ci-bot', database: 'postgres', password, application_name: applicationName });
   await c.connect();
   return c;
 }
 
 /** How the backends with this application_name are connected, asked of Postgres directly: 'socket' or 'tcp'. */
 async function transports(applicationName: string): Promise<string[]> {
-  const out = await postgres.psql(
+  const out = await stack.postgres.psql(
     `SELECT CASE WHEN client_port = -1 THEN 'socket' ELSE 'tcp' END FROM pg_stat_activity WHERE application_name = :'app' AND pid <> pg_backend_pid()`,
     { app: applicationName },
   );
@@ -116,7 +113,7 @@ describe('a shim whose upstream is the Unix-domain socket', () => {
   });
 
   it('psql runs a script through it', async () => {
-    const password = await issueToken(dataDir, 'socket-psql', GRANTS);
+    const password = await stack.token('socket-psql');
     const out = await psqlThroughShim(password, 'SELECT count(*) FROM public.orders; SELECT ssn FROM public.users');
     expect(out).toBe('20\n***\n');
   });
@@ -137,10 +134,10 @@ describe('a shim whose upstream is the Unix-domain socket', () => {
 
   it('refuses the login with the socket file it tried and what to check when the socket is not there', async () => {
     const missing = join(tempDir('taskgate-shim-nosocket-'), 'run');
-    const target = { resource: RESOURCE, decider: decider.address, shimId: 'pg-socket-missing' };
-    const orphan = await startPostgresShim(shimConfigFor(postgres, target, { upstream: parseUpstreamUrl(socketUrl(missing, postgres.port)) }), () => undefined);
+    const { postgres } = stack;
+    const orphan = await stack.startShim({ shimId: 'pg-socket-missing', upstream: parseUpstreamUrl(socketUrl(postgres, missing, postgres.port)) }, () => undefined);
     try {
-      const password = await issueToken(dataDir, 'socket-missing', GRANTS);
+      const password = await stack.token('socket-missing');
       const c = new pg.Client({ host: '127.0.0.1', port: orphan.port, user: 'ci-bot', database: 'postgres', password });
       const e = await rejection(c.connect());
       expect(e.code).toBe('08006');
@@ -154,7 +151,7 @@ describe('a shim whose upstream is the Unix-domain socket', () => {
 });
 
 function psqlThroughShim(password: string, sql: string): Promise<string> {
-  const args = ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(shim.port), '-U', 'ci-bot', '-d', 'postgres', '-c', sql];
+  const args = ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(stack.shim.port), '-U', 'ci-bot', '-d', 'postgres', '-c', sql];
   return new Promise((resolve, reject) => {
     execFile('psql', args, { env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '10' }, timeout: 30_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(stdout),
@@ -170,7 +167,7 @@ function sendCancel(processId: number, secretKey: number): Promise<void> {
   packet.writeInt32BE(processId, 8);
   packet.writeInt32BE(secretKey, 12);
   return new Promise((resolve, reject) => {
-    const socket = connect(shim.port, '127.0.0.1', () => socket.write(packet));
+    const socket = connect(stack.shim.port, '127.0.0.1', () => socket.write(packet));
     socket.on('data', () => undefined);
     socket.on('error', reject);
     socket.on('close', () => resolve());

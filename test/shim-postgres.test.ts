@@ -6,41 +6,21 @@ import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskValue } from '../shims/postgres/masking.js';
-import { startPostgresShim, type RunningPostgresShim } from '../shims/postgres/server.js';
 import { parseUpstreamUrl } from '../shims/postgres/config.js';
-import { cli, issueToken, removeTempDirs, startTestDecider, tempDir, type TestDecider } from './fixtures/decider/harness.js';
-import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
+import { cli, removeTempDirs, tempDir } from './fixtures/decider/harness.js';
 import { join } from 'node:path';
 import { rejection } from './fixtures/rejection.js';
+import { startShimStack, type ShimStack } from './fixtures/shim-stack.js';
 
 const RESOURCE = 'orders-db';
-let postgres: PostgresServer;
-let decider: TestDecider | undefined;
-let shim: RunningPostgresShim;
-let dataDir: string;
-const shimLogs: string[] = [];
-
-async function startDecider(): Promise<TestDecider> {
-  return startTestDecider({ dataDir, resources: [{ name: RESOURCE, kind: 'postgres', labels: { env: 'test' } }] });
-}
-
-async function startShim(deciderAddress: string): Promise<RunningPostgresShim> {
-  return startPostgresShim(
-    {
-      listenHost: '127.0.0.1',
-      listenPort: 0,
-      upstream: { host: postgres.host, port: postgres.port, user: postgres.user, database: 'postgres' },
-      resource: RESOURCE,
-      decider: deciderAddress,
-      shimId: 'pg-test',
-    },
-    (line) => shimLogs.push(line),
-  );
-}
+let stack: ShimStack;
 
 beforeAll(async () => {
-  postgres = await startPostgres();
-  await postgres.psql(`
+  stack = await startShimStack({
+    resource: RESOURCE,
+    labels: { env: 'test' },
+    shimId: 'pg-test',
+    schema: `
     CREATE TABLE public.orders (id int PRIMARY KEY, total numeric NOT NULL);
     INSERT INTO public.orders SELECT g, g * 10 FROM generate_series(1, 50) g;
     CREATE TABLE public.users (id int PRIMARY KEY, email text, ssn text);
@@ -49,25 +29,21 @@ beforeAll(async () => {
     CREATE SCHEMA shadow;
     CREATE TABLE shadow.orders (id int, secret text);
     INSERT INTO shadow.orders VALUES (1, 'shadow secret');
-  `);
-  dataDir = join(tempDir('taskgate-shim-pg-'), 'var');
-  decider = await startDecider();
-  shim = await startShim(decider.address);
+  `,
+  });
 }, 60_000);
 
 afterAll(async () => {
-  await shim?.close();
-  await decider?.close();
-  await postgres?.stop();
+  await stack?.stop();
   removeTempDirs();
 });
 
 function client(password: string): pg.Client {
-  return new pg.Client({ host: '127.0.0.1', port: shim.port, user: 'ci-bot', database: 'postgres', password });
+  return new pg.Client({ host: '127.0.0.1', port: stack.shim.port, user: 'ci-bot', database: 'postgres', password });
 }
 
 async function connected(grants: string[], ttl?: string): Promise<pg.Client> {
-  const c = client(await issueToken(dataDir, 'nightly-orders-backup', grants, ttl));
+  const c = client(await stack.token('nightly-orders-backup', grants, ttl));
   await c.connect();
   return c;
 }
@@ -112,12 +88,12 @@ describe('login', () => {
   });
 
   it('refuses a token without a grant on this resource with 28000', async () => {
-    const e = await rejection(client(await issueToken(dataDir, 'other', ['billing-api:read'])).connect());
+    const e = await rejection(client(await stack.token('other', ['billing-api:read'])).connect());
     expect(e.code).toBe('28000');
   });
 
   it('refuses an expired token', async () => {
-    const token = await issueToken(dataDir, 'short', [`${RESOURCE}:read:public.orders`], '10s');
+    const token = await stack.token('short', [`${RESOURCE}:read:public.orders`], '10s');
     await new Promise((r) => setTimeout(r, 11_000));
     const e = await rejection(client(token).connect());
     expect(e.code).toBe('28P01');
@@ -138,22 +114,12 @@ describe('login', () => {
     const external = (await import('node:os')).networkInterfaces();
     const address = Object.values(external).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
     if (address === undefined) return;
-    const wide = await startPostgresShim(
-      {
-        listenHost: address,
-        listenPort: 0,
-        upstream: { host: postgres.host, port: postgres.port, user: postgres.user, database: 'postgres' },
-        resource: RESOURCE,
-        decider: decider!.address,
-        shimId: 'pg-wide',
-      },
-      (line) => shimLogs.push(line),
-    );
+    const wide = await stack.startShim({ listenHost: address, shimId: 'pg-wide' });
     try {
-      const c = new pg.Client({ host: address, port: wide.port, user: 'ci-bot', database: 'postgres', password: await issueToken(dataDir, 'wide', [`${RESOURCE}:read:public.orders`]) });
+      const c = new pg.Client({ host: address, port: wide.port, user: 'ci-bot', database: 'postgres', password: await stack.token('wide', [`${RESOURCE}:read:public.orders`]) });
       await c.connect();
       await c.end();
-      expect(shimLogs.join('\n')).toContain(`the token of a client at ${address} travelled without TLS`);
+      expect(stack.shimLogs.join('\n')).toContain(`the token of a client at ${address} travelled without TLS`);
     } finally {
       await wide.close();
     }
@@ -177,7 +143,7 @@ describe('simple query', () => {
     } finally {
       await c.end();
     }
-    expect(await postgres.psql('SELECT count(*) FROM public.orders')).toBe('50\n');
+    expect(await stack.postgres.psql('SELECT count(*) FROM public.orders')).toBe('50\n');
   });
 
   it('denies a whole batch when one statement is denied (worst verdict wins), running none of it', async () => {
@@ -185,7 +151,7 @@ describe('simple query', () => {
     try {
       const e = await rejection(c.query('UPDATE public.orders SET total = 0 WHERE id = 2; SELECT * FROM public.users'));
       expect(e.code).toBe('42501');
-      expect(await postgres.psql('SELECT total FROM public.orders WHERE id = 2')).toBe('20\n');
+      expect(await stack.postgres.psql('SELECT total FROM public.orders WHERE id = 2')).toBe('20\n');
     } finally {
       await c.end();
     }
@@ -229,7 +195,7 @@ describe('simple query', () => {
     } finally {
       await c.end();
     }
-    expect(await postgres.psql('SELECT count(*) FROM public.orders')).toBe('50\n');
+    expect(await stack.postgres.psql('SELECT count(*) FROM public.orders')).toBe('50\n');
   });
 
   it('a denied statement inside a transaction fails the transaction, as a Postgres error would', async () => {
@@ -292,29 +258,29 @@ describe('extended protocol (node-postgres)', () => {
 
 describe('real clients', () => {
   it('psql runs a multi-statement script and \\d through the shim', async () => {
-    const token = await issueToken(dataDir, 'psql', [`${RESOURCE}:read:public.orders`, `${RESOURCE}:read:pg_catalog.*`]);
-    const out = await runTool('psql', ['-X', '-At', '-h', '127.0.0.1', '-p', String(shim.port), '-U', 'ci-bot', '-d', 'postgres', '-c', 'SELECT count(*) FROM public.orders; SELECT max(id) FROM public.orders', '-c', '\\d public.orders'], token);
+    const token = await stack.token('psql', [`${RESOURCE}:read:public.orders`, `${RESOURCE}:read:pg_catalog.*`]);
+    const out = await runTool('psql', ['-X', '-At', '-h', '127.0.0.1', '-p', String(stack.shim.port), '-U', 'ci-bot', '-d', 'postgres', '-c', 'SELECT count(*) FROM public.orders; SELECT max(id) FROM public.orders', '-c', '\\d public.orders'], token);
     expect(out.stdout).toContain('50\n50\n');
     expect(out.stdout).toContain('total');
   });
 
   it('psql \\copy out and in, decided like any COPY', async () => {
-    const token = await issueToken(dataDir, 'copy', [`${RESOURCE}:read,write:public.orders`]);
-    const args = ['-X', '-At', '-h', '127.0.0.1', '-p', String(shim.port), '-U', 'ci-bot', '-d', 'postgres'];
+    const token = await stack.token('copy', [`${RESOURCE}:read,write:public.orders`]);
+    const args = ['-X', '-At', '-h', '127.0.0.1', '-p', String(stack.shim.port), '-U', 'ci-bot', '-d', 'postgres'];
     const out = await runTool('psql', [...args, '-c', '\\copy (SELECT id, total FROM public.orders WHERE id <= 2 ORDER BY id) TO STDOUT'], token);
     expect(out.stdout).toBe('1\t10\n2\t20\n');
     const copyIn = await runToolWithInput('psql', [...args, '-c', '\\copy public.orders FROM STDIN'], token, '1001\t5\n1002\t6\n');
     expect(copyIn.stdout).toContain('COPY 2');
-    expect(await postgres.psql('SELECT count(*) FROM public.orders WHERE id > 1000')).toBe('2\n');
-    await postgres.psql('DELETE FROM public.orders WHERE id > 1000');
+    expect(await stack.postgres.psql('SELECT count(*) FROM public.orders WHERE id > 1000')).toBe('2\n');
+    await stack.postgres.psql('DELETE FROM public.orders WHERE id > 1000');
     const denied = await runTool('psql', [...args, '-c', '\\copy public.users TO STDOUT'], token).catch((e: Error) => e);
     expect(String(denied)).toContain('no grant for read');
   });
 
   it('pgbench -S runs through the shim', async () => {
-    await runTool('pgbench', ['-i', '-s', '1', '-h', postgres.socketDir, '-p', String(postgres.port), '-U', postgres.user, 'postgres'], '');
-    const token = await issueToken(dataDir, 'bench', [`${RESOURCE}:read:public.pgbench_*`]);
-    const out = await runTool('pgbench', ['-S', '-n', '-T', '3', '-c', '2', '-h', '127.0.0.1', '-p', String(shim.port), '-U', 'ci-bot', 'postgres'], token);
+    await runTool('pgbench', ['-i', '-s', '1', '-h', stack.postgres.socketDir, '-p', String(stack.postgres.port), '-U', stack.postgres.user, 'postgres'], '');
+    const token = await stack.token('bench', [`${RESOURCE}:read:public.pgbench_*`]);
+    const out = await runTool('pgbench', ['-S', '-n', '-T', '3', '-c', '2', '-h', '127.0.0.1', '-p', String(stack.shim.port), '-U', 'ci-bot', 'postgres'], token);
     const tps = Number(/tps = ([0-9.]+)/.exec(out.stdout)?.[1]);
     expect(tps).toBeGreaterThan(50);
     expect(out.stdout).toContain('number of failed transactions: 0');
@@ -373,8 +339,8 @@ describe('mask methods', () => {
   });
 
   it('denies a masked column asked for in binary format', async () => {
-    const token = await issueToken(dataDir, 'binary', [`${RESOURCE}:read:public.users`]);
-    const c = new pg.Client({ host: '127.0.0.1', port: shim.port, user: 'ci-bot', database: 'postgres', password: token, binary: true });
+    const token = await stack.token('binary', [`${RESOURCE}:read:public.users`]);
+    const c = new pg.Client({ host: '127.0.0.1', port: stack.shim.port, user: 'ci-bot', database: 'postgres', password: token, binary: true });
     await c.connect();
     try {
       const e = await rejection(c.query('SELECT ssn FROM public.users WHERE id = $1', [1]));
@@ -437,23 +403,12 @@ describe('TLS and upstream authentication', () => {
   it('speaks TLS to clients that ask when configured (psql sslmode=require)', async () => {
     const dir = tempDir('taskgate-shim-tls-');
     await runTool('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], '');
-    const tlsShim = await startPostgresShim(
-      {
-        listenHost: '127.0.0.1',
-        listenPort: 0,
-        upstream: { host: postgres.host, port: postgres.port, user: postgres.user, database: 'postgres' },
-        resource: RESOURCE,
-        decider: decider!.address,
-        shimId: 'pg-tls',
-        tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') },
-      },
-      () => undefined,
-    );
+    const tlsShim = await stack.startShim({ shimId: 'pg-tls', tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } }, () => undefined);
     try {
-      const token = await issueToken(dataDir, 'tls', [`${RESOURCE}:read:public.orders`]);
+      const token = await stack.token('tls', [`${RESOURCE}:read:public.orders`]);
       const out = await runTool('psql', ['-X', '-At', `host=127.0.0.1 port=${tlsShim.port} user=ci-bot dbname=postgres sslmode=require`, '-c', 'SELECT count(*) FROM public.orders'], token);
       expect(out.stdout).toBe('50\n');
-      const plain = await runTool('psql', ['-X', '-At', `host=127.0.0.1 port=${shim.port} user=ci-bot dbname=postgres sslmode=require`, '-c', 'SELECT 1'], token).catch((e: Error) => e);
+      const plain = await runTool('psql', ['-X', '-At', `host=127.0.0.1 port=${stack.shim.port} user=ci-bot dbname=postgres sslmode=require`, '-c', 'SELECT 1'], token).catch((e: Error) => e);
       expect(String(plain)).toMatch(/does not support SSL/);
     } finally {
       await tlsShim.close();
@@ -461,29 +416,19 @@ describe('TLS and upstream authentication', () => {
   });
 
   it('logs in upstream with SCRAM-SHA-256 and md5; a wrong upstream password is a clear error without the password', async () => {
-    await postgres.psql(`
+    await stack.postgres.psql(`
       SET password_encryption = 'scram-sha-256';
       CREATE ROLE shim_scram LOGIN PASSWORD 'scram-secret';
       SET password_encryption = 'md5';
       CREATE ROLE shim_md5 LOGIN PASSWORD 'md5-secret';
       GRANT SELECT ON public.orders TO shim_scram, shim_md5;
     `);
-    const hba = join(postgres.socketDir, 'data', 'pg_hba.conf');
+    const hba = join(stack.postgres.socketDir, 'data', 'pg_hba.conf');
     writeFileSync(hba, `host all shim_scram 127.0.0.1/32 scram-sha-256\nhost all shim_md5 127.0.0.1/32 md5\n${readFileSync(hba, 'utf8')}`);
-    await postgres.psql('SELECT pg_reload_conf()');
-    const token = await issueToken(dataDir, 'auth', [`${RESOURCE}:read:public.orders`]);
+    await stack.postgres.psql('SELECT pg_reload_conf()');
+    const token = await stack.token('auth', [`${RESOURCE}:read:public.orders`]);
     for (const [user, password] of [['shim_scram', 'scram-secret'], ['shim_md5', 'md5-secret'], ['shim_scram', 'wrong-secret']] as const) {
-      const authShim = await startPostgresShim(
-        {
-          listenHost: '127.0.0.1',
-          listenPort: 0,
-          upstream: { host: postgres.host, port: postgres.port, user, password, database: 'postgres' },
-          resource: RESOURCE,
-          decider: decider!.address,
-          shimId: 'pg-auth',
-        },
-        () => undefined,
-      );
+      const authShim = await stack.startShim({ shimId: 'pg-auth', upstream: { host: stack.postgres.host, port: stack.postgres.port, user, password, database: 'postgres' } }, () => undefined);
       try {
         const c = new pg.Client({ host: '127.0.0.1', port: authShim.port, user: 'ci-bot', database: 'postgres', password: token });
         if (password === 'wrong-secret') {
@@ -507,8 +452,7 @@ describe('decider down', () => {
   it('denies statements and refuses logins with a clear error while the decider is down', async () => {
     const c = await connected([`${RESOURCE}:read:public.orders`]);
     try {
-      await decider!.close();
-      decider = undefined;
+      await stack.decider.close();
       const e = await rejection(c.query('SELECT count(*) FROM public.orders'));
       expect(e.code).toBe('42501');
       expect(e.message).toMatch(/decider is unavailable/);
@@ -523,7 +467,7 @@ describe('decider down', () => {
 /** Sends bytes on a raw connection and returns all the shim answered before it closed. */
 function rawExchange(bytes: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(shim.port, '127.0.0.1', () => socket.write(bytes));
+    const socket = connect(stack.shim.port, '127.0.0.1', () => socket.write(bytes));
     const chunks: Buffer[] = [];
     socket.on('data', (c) => chunks.push(c));
     socket.on('error', reject);
