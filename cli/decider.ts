@@ -116,21 +116,28 @@ async function run(config: TaskgateConfig, log: (line: string) => void, io: Io):
   log(revision === undefined ? 'ready, but WITHOUT a policy: every decision is deny until the policy loads' : `ready: policy revision ${revision}`);
   if (config.origin === 'defaults') log(tryIt(d.dataDir, decider.grpcAddress));
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      log(`${signal}: finishing in-flight decisions and closing the audit log`);
-      resolve();
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
+  const ending = await untilStopped(decider.failed, log);
   await launched.close();
   log('stopped');
-  return EXIT_OK;
+  // A decider whose store thread stopped denies everything until it restarts: a failure status gets it restarted.
+  return ending === 'signal' ? EXIT_OK : EXIT_FAILURE;
+}
+
+/** Waits for SIGINT or SIGTERM (an operator's stop) or for the decider to fail (its store thread stopped). */
+function untilStopped(failed: Promise<string>, log: (line: string) => void): Promise<'signal' | 'failed'> {
+  return new Promise((resolve) => {
+    const end = (ending: 'signal' | 'failed', line: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      log(line);
+      resolve(ending);
+    };
+    const onInt = () => end('signal', 'SIGINT: finishing in-flight decisions and closing the audit log');
+    const onTerm = () => end('signal', 'SIGTERM: finishing in-flight decisions and closing the audit log');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    void failed.then(() => end('failed', 'stopping with exit status 1, so that a supervisor restarts the decider and its store'));
+  });
 }
 
 /** What a newcomer who just ran `make run` can do next, with the addresses this decider really uses. */

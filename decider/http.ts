@@ -6,6 +6,8 @@ import type { DeciderMetrics } from './server/metrics.js';
 export interface HttpStatus {
   /** The active policy revision, or undefined when no policy is loaded (every decision is then deny). */
   policyRevision(): string | undefined;
+  /** Why the audit store cannot be used (every decision is then deny), or undefined while it can. */
+  storeProblem(): string | undefined;
 }
 
 export interface HttpServer {
@@ -17,6 +19,11 @@ export interface HttpServer {
 export function buildHttpApp(metrics: DeciderMetrics, state: HttpStatus): FastifyInstance {
   const app = Fastify({ logger: false });
   app.get('/healthz', async (_request, reply) => {
+    // The store first: without it nothing is decided whatever the policy, and the fix (a restart) differs.
+    const storeProblem = state.storeProblem();
+    if (storeProblem !== undefined) {
+      return reply.code(503).send({ status: 'store_unavailable', message: `every decision is deny: ${storeProblem}` });
+    }
     const revision = state.policyRevision();
     if (revision === undefined) {
       return reply.code(503).send({ status: 'no_policy', message: 'no policy is loaded: every decision is deny' });

@@ -60,14 +60,14 @@ describe('the approver policy follows the loaded policy', () => {
     expect(approvers.decide(vote)).toEqual({ allowed: true, reasons: ['on the list'] });
     // Only who may approve changed, and that alone is a new revision: decisions and votes name one policy.
     expect(engine.current!.revision).not.toBe(before);
-    expect(engine.decide({}).decision.verdict).toBe('allow');
+    expect(engine.decide('{}').decision.verdict).toBe('allow');
   }, 120_000);
 
   it('refuses every vote, naming the fix, when a directory defines no approve rule', async () => {
     const dir = await policyDir({ 'decision.rego': DECISION_REGO });
     const logged: string[] = [];
     const engine = await loadedEngine({ kind: 'directory', path: dir }, logged);
-    expect(engine.decide({}).decision.verdict).toBe('allow');
+    expect(engine.decide('{}').decision.verdict).toBe('allow');
     const verdict = activeApproverPolicy(engine).decide(vote);
     expect(verdict.allowed).toBe(false);
     expect(verdict.reasons).toEqual([
@@ -82,7 +82,7 @@ describe('the approver policy follows the loaded policy', () => {
     const bundle = join(dir, 'bundle.tar.gz');
     expect((await runCli('policy', 'build', '-e', 'taskgate/decision', '-o', bundle, join(dir, 'decision.rego'), join(dir, 'approve.rego'))).code).toBe(0);
     const engine = await loadedEngine({ kind: 'bundle', path: bundle });
-    expect(engine.decide({}).decision.verdict).toBe('allow');
+    expect(engine.decide('{}').decision.verdict).toBe('allow');
     const verdict = activeApproverPolicy(engine).decide(vote);
     expect(verdict.allowed).toBe(false);
     expect(verdict.reasons[0]).toContain('has no entrypoint taskgate/approve, so every approval vote is refused');

@@ -8,6 +8,7 @@ import { describeSource, type PolicySource } from '../engine/policy-source.js';
 import { watchPolicySource, type PolicyWatcher } from '../engine/watch.js';
 import { startHttpServer, type HttpServer } from '../http.js';
 import type { Store } from '../store/index.js';
+import { storeThreadHealth } from '../store/threaded-store.js';
 import { ApprovalService } from '../approvals/approvals.js';
 import { activeApproverPolicy } from '../approvals/approver-policy.js';
 import type { ApprovalsSettings } from '../approvals/config.js';
@@ -53,6 +54,11 @@ export interface RunningDecider {
   readonly metrics: DeciderMetrics;
   /** The outcome of the first policy load. */
   readonly initialLoad: ReloadOutcome;
+  /**
+   * Settles with the reason once this decider can no longer serve: its store's thread stopped, so every decision
+   * is deny and health says so until a restart. Never settles otherwise.
+   */
+  readonly failed: Promise<string>;
   /** Stops taking requests, lets in-flight ones finish, then closes the HTTP server. The store stays the caller's. */
   stop(): Promise<void>;
 }
@@ -113,12 +119,16 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
     deciderService(),
     deciderHandlers({ service, approvals, shutdown: shutdown.signal, maxOperationBytes: config.maxOperationBytes, log, onRequestError: (code) => metrics.requestError(code) }),
   );
-  server.addService(healthService(), healthHandlers({ deciderServing: () => engine.current !== undefined }));
+  const storeHealth = storeThreadHealth(options.store);
+  const storeProblem = () => storeHealth?.problem();
+  const failed = storeHealth?.stopped ?? new Promise<string>(() => undefined);
+  void failed.then((problem) => log(`store: ${problem}. Every decision is deny until then; /healthz answers 503 and grpc.health.v1 NOT_SERVING`));
+  server.addService(healthService(), healthHandlers({ deciderServing: () => engine.current !== undefined && storeProblem() === undefined }));
   const grpcAddress = await bind(server, config.listen);
 
   let http: HttpServer;
   try {
-    http = await startHttpServer(config.http, metrics, { policyRevision: () => engine.current?.revision });
+    http = await startHttpServer(config.http, metrics, { policyRevision: () => engine.current?.revision, storeProblem });
   } catch (e) {
     server.forceShutdown();
     throw new ListenError(`cannot listen for HTTP on ${config.http}: ${(e as Error).message}`);
@@ -140,6 +150,7 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
     engine,
     metrics,
     initialLoad,
+    failed,
     async stop() {
       clearInterval(sweeper);
       clearInterval(expiry);

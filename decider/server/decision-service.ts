@@ -4,6 +4,7 @@ import { status } from '@grpc/grpc-js';
 import type { ApprovalService } from '../approvals/approvals.js';
 import { decideWithApprovals } from '../approvals/gate.js';
 import type { Approval, OperationContext } from '../approvals/types.js';
+import { StoreError } from '../store/errors.js';
 import { revokedTaskReason, type AuditReceipt, type JsonValue, type Store } from '../store/index.js';
 import type { ResourceConfig } from '../config.js';
 import { denyBecause, type Decision } from '../engine/decision.js';
@@ -195,12 +196,8 @@ export class DecisionService {
     } catch (e) {
       this.options.metrics.auditWriteFailures++;
       this.options.log(`audit: cannot write a decision record (${(e as Error).message}); answering deny`);
-      return { decision: this.auditFailed(), auditSeq: 0 };
+      return { decision: auditFailed(e), auditSeq: 0 };
     }
-  }
-
-  private auditFailed(): Decision {
-    return denyBecause('the decision could not be written to the audit log, so it is denied; check the decider\'s data directory');
   }
 
   /** Verifies a client's or an approver's credential; throws Refusal (UNAUTHENTICATED, or UNAVAILABLE to retry). */
@@ -208,6 +205,11 @@ export class DecisionService {
     try {
       return await this.options.verifyCredential(credential);
     } catch (e) {
+      if (e instanceof StoreError) {
+        // Checking the task against the store failed (the store thread stopped, the file cannot be read): retryable
+        // or a restart, as the message says; no stack trace, since it is the store's condition, not a bug here.
+        throw new Refusal('store_unavailable', `the credential could not be checked against the store: ${e.message}`, status.UNAVAILABLE);
+      }
       if (e instanceof IdentityError) {
         // The decider's own trouble (a JWKS it cannot fetch, a missing key) is not the caller's fault: retryable.
         const unavailable = e.code === 'jwks_unavailable' || e.code === 'signing_key_unavailable';
@@ -235,6 +237,12 @@ export class DecisionService {
     if (typeof exp === 'number') ends.push(exp * 1000);
     return Math.min(...ends.filter((t) => Number.isFinite(t)));
   }
+}
+
+/** The deny for a decision whose record could not be written, saying why: a full disk and a lost store thread differ. */
+function auditFailed(cause: unknown): Decision {
+  const why = cause instanceof StoreError ? cause.message : 'the audit log could not be written';
+  return denyBecause(`the decision could not be written to the audit log (${why}), so it is denied`);
 }
 
 /** What an approval is bound to: the session, who asks for which task, the resource, the operation and its values. */

@@ -1,16 +1,16 @@
-// grpc.health.v1: "" is the server, taskgate.v1.Decider is SERVING only while a policy is loaded (without one
-// every decision is deny, which is safe but not service).
+// grpc.health.v1: "" is the server, taskgate.v1.Decider is SERVING only while a policy is loaded and the audit
+// store is usable (without either every decision is deny, which is safe but not service).
 import { status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { DECIDER_SERVICE_NAME } from './proto.js';
 
 type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
 export interface HealthState {
-  /** Whether the decision service can decide by policy right now. */
+  /** Whether the decision service can decide by policy, and record what it decided, right now. */
   deciderServing(): boolean;
 }
 
-/** How often Watch streams look for a change; health flips rarely (policy load, shutdown). */
+/** How often Watch streams look for a change; health flips rarely (policy load, store thread lost, shutdown). */
 const WATCH_INTERVAL_MS = 1000;
 
 function statusOf(service: string, state: HealthState): ServingStatus | undefined {

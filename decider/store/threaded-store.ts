@@ -81,6 +81,23 @@ function errorOfWire(error: WireError): Error {
   return error.code === undefined ? new Error(error.message) : new StoreError(error.code, error.message);
 }
 
+/**
+ * How a store's thread is doing. A thread that stopped on its own (a crash, running out of memory) takes the open
+ * database with it: every later call fails with `store_unavailable`, and only a restart of the decider brings the
+ * store back.
+ */
+export interface StoreThreadHealth {
+  /** Why the store cannot be used (its thread stopped, or it was closed), or undefined while it serves. */
+  problem(): string | undefined;
+  /** Settles with the problem when the thread stops on its own; a close() never settles it. */
+  readonly stopped: Promise<string>;
+}
+
+/** The health of a store that runs on a thread of its own; undefined for one that runs on the caller's thread. */
+export function storeThreadHealth(store: Store): StoreThreadHealth | undefined {
+  return store instanceof ThreadedStore ? store.health : undefined;
+}
+
 /** Approval events a recordApprovalEvent retries through before it gives up: each retry means another event won. */
 const MAX_APPROVAL_ATTEMPTS = 16;
 const EXPORT_PAGE = 500;
@@ -100,8 +117,10 @@ interface PendingCall {
 }
 
 /** Calls to the store thread and their replies, each batched into as few messages as they allow. */
-class StoreChannel {
+class StoreChannel implements StoreThreadHealth {
   readonly opened: Promise<void>;
+  readonly stopped: Promise<string>;
+  private reportStopped: (problem: string) => void = () => undefined;
   private readonly pending = new Map<number, PendingCall>();
   private outbox: StoreCall[] = [];
   private nextId = 1;
@@ -109,6 +128,7 @@ class StoreChannel {
   private failure: StoreError | null = null;
 
   constructor(private readonly worker: Worker) {
+    this.stopped = new Promise((resolve) => (this.reportStopped = resolve));
     this.opened = new Promise<void>((resolve, reject) => {
       worker.on('message', (message: StoreThreadMessage) => {
         if (message.kind === 'ready') resolve();
@@ -116,9 +136,12 @@ class StoreChannel {
         else this.settle(message.replies);
       });
       const stop = (why: string) => {
+        // After terminate() this is the close completing; otherwise the thread died under its callers.
+        const onItsOwn = this.failure === null;
         const failure = new StoreError('store_unavailable', `the store thread stopped (${why}); restart the decider`);
         reject(failure);
         this.fail(failure);
+        if (onItsOwn) this.reportStopped(failure.message);
       };
       worker.on('error', (e) => stop(e.message));
       worker.on('exit', (code) => stop(`exit code ${code}`));
@@ -141,6 +164,10 @@ class StoreChannel {
       // their audit step) go as one message, without waiting for the next turn of the event loop.
       if (this.outbox.length === 1) queueMicrotask(() => this.post());
     }) as ReturnType<StoreThreadApi[M]>;
+  }
+
+  problem(): string | undefined {
+    return this.failure?.message;
   }
 
   async terminate(): Promise<void> {
@@ -199,6 +226,10 @@ class ThreadedStore implements Store {
 
   constructor(private readonly channel: StoreChannel) {}
 
+  get health(): StoreThreadHealth {
+    return this.channel;
+  }
+
   append: Store['append'] = (entry) => this.channel.call('append', entry);
   appendDecision: Store['appendDecision'] = (entry) => this.channel.call('appendDecision', entry);
   verify: Store['verify'] = () => this.channel.call('verify');
@@ -247,7 +278,8 @@ class ThreadedStore implements Store {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.channel.call('close');
+      // A thread that stopped on its own took the database with it: nothing is left to close but the Worker.
+      if (this.channel.problem() === undefined) await this.channel.call('close');
     } finally {
       await this.channel.terminate();
     }
