@@ -1,10 +1,12 @@
 // The Postgres shim's throughput: `pgbench -S` (a point select per transaction) at 8 clients, simple and
-// `-M prepared` protocol, in the same run straight to Postgres, through the shim, and through pgbouncer in session
-// mode (each for --seconds, in two interleaved halves); each ratio is against direct. pgbench reaches every target
-// over TCP 127.0.0.1, as clients reach Postgres; the shim and pgbouncer reach Postgres over its Unix-domain socket,
-// as each would beside its target. pgbouncer proxies without deciding anything: the fair bar for a proxy process
-// on this machine. The shim and the decider (shipped policies, audit on) each run in their own process, as in
-// production, and share this machine's cores with Postgres, pgbouncer and pgbench.
+// `-M prepared` protocol, in the same run straight to Postgres, through the shim, through pgbouncer in session
+// mode and through a bare Node.js relay (each for --seconds, in two interleaved halves); each ratio is against
+// direct. pgbench reaches every target over TCP 127.0.0.1, as clients reach Postgres; the proxies reach Postgres
+// over its Unix-domain socket, as each would beside its target. pgbouncer proxies without deciding anything: the
+// fair bar for a proxy process on this machine. The relay (./pg-relay-floor.ts) copies bytes and nothing else: the
+// ceiling for any Node.js process in the data path, the shim included. The shim and the decider (shipped
+// policies, audit on) each run in their own process, as in production, and share this machine's cores with
+// Postgres, the other proxies and pgbench.
 //
 // Needs pgbouncer (Debian: apt-get install -y pgbouncer).
 // Run: node dist/bench/run.js pgbench [--seconds N] [--profile DIR]   (--profile: the shim runs with --cpu-prof)
@@ -39,6 +41,7 @@ interface Run {
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const taskgate = join(projectRoot, 'bin/taskgate.js');
+const relayFloor = fileURLToPath(new URL('./pg-relay-floor.js', import.meta.url));
 
 
 /** Starts `node [nodeFlags] bin/taskgate.js args` and resolves once its stderr shows `readyLine`. */
@@ -74,6 +77,16 @@ async function stop(child: ChildProcess | undefined, what: string): Promise<void
   child.kill('SIGKILL');
   await exited;
   throw new Error(`bench: the ${what} did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM`);
+}
+
+/** The bare relay to `socketPath`; resolves with its process and the loopback port it listens on. */
+async function startRelayFloor(socketPath: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [relayFloor, socketPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`bench: the relay floor exited (${code})`)));
+  });
+  return { child, port };
 }
 
 async function issueToken(dataDir: string): Promise<string> {
@@ -166,7 +179,7 @@ export async function main(argv: readonly string[] = []): Promise<void> {
   const { values } = parseArgs({ args: [...argv], options: { seconds: { type: 'string', default: '20' }, profile: { type: 'string' } } });
   const seconds = Number(values.seconds);
   if (!Number.isInteger(seconds) || seconds < 2 || seconds % 2 !== 0) throw new Error(`bench: --seconds must be an even number of seconds, at least 2; got ${values.seconds}`);
-  console.log(`== pgbench -S, ${CLIENTS} clients, ${seconds} s per run: through the shim and pgbouncer (each reaching Postgres over its Unix socket) vs straight to Postgres (TCP)`);
+  console.log(`== pgbench -S, ${CLIENTS} clients, ${seconds} s per run: through the shim, pgbouncer and a bare Node.js relay (each reaching Postgres over its Unix socket) vs straight to Postgres (TCP)`);
   const dir = await mkdtemp(join(tmpdir(), 'taskgate-bench-pgbench-'));
   const dataDir = join(dir, 'var');
   const pgbouncerDir = await mkdtemp(join(tmpdir(), 'taskgate-bench-pgbouncer-'));
@@ -174,6 +187,7 @@ export async function main(argv: readonly string[] = []): Promise<void> {
   let decider: ChildProcess | undefined;
   let shim: ChildProcess | undefined;
   let pgbouncer: ChildProcess | undefined;
+  let relay: ChildProcess | undefined;
   try {
     postgres = await startPostgres();
     await pgbench(['-i', '-q', '-s', '1', '-h', postgres.socketDir, '-p', String(postgres.port), '-U', postgres.user, 'postgres'], '');
@@ -193,13 +207,16 @@ export async function main(argv: readonly string[] = []): Promise<void> {
     );
     const bouncer = await startPgbouncer(postgres, pgbouncerDir);
     pgbouncer = bouncer.child;
+    const floor = await startRelayFloor(join(postgres.socketDir, `.s.PGSQL.${postgres.port}`));
+    relay = floor.child;
     const targets = [
       { name: 'direct', run: (mode: Mode, runSeconds: number) => runSelectOnly(postgres!.port, postgres!.user, '', mode, runSeconds) },
       { name: 'the shim (upstream: Unix socket)', run: (mode: Mode, runSeconds: number) => runSelectOnly(shimPort, 'bench', token, mode, runSeconds) },
       { name: 'pgbouncer session mode (upstream: Unix socket)', run: (mode: Mode, runSeconds: number) => runSelectOnly(bouncer.port, postgres!.user, '', mode, runSeconds) },
+      { name: 'a bare Node.js relay (upstream: Unix socket)', run: (mode: Mode, runSeconds: number) => runSelectOnly(floor.port, postgres!.user, '', mode, runSeconds) },
     ];
     for (const mode of MODES) {
-      // Each target twice, for half the time, in the order direct, shim, pgbouncer, pgbouncer, shim, direct: a load
+      // Each target twice, for half the time, in the order direct, shim, pgbouncer, relay, then the reverse: a load
       // that drifts during the run (the machine is shared) weighs on every target alike instead of on the later ones.
       const half = seconds / 2;
       const firsts: Run[] = [];
@@ -212,10 +229,13 @@ export async function main(argv: readonly string[] = []): Promise<void> {
         report(`pgbench -S ${mode}: tps through ${name}`, run.tps, 'tps', { name: 'direct', value: Math.round(direct!.run.tps) });
         report(`pgbench -S ${mode}: latency through ${name}`, run.latencyMs, 'ms', { name: 'direct', value: Number(direct!.run.latencyMs.toFixed(3)) });
       }
+      const [shimRun, , relayRun] = proxied.map((p) => p.run);
+      report(`pgbench -S ${mode}: tps through the shim`, shimRun!.tps, 'tps', { name: 'bare Node.js relay', value: Math.round(relayRun!.tps) });
     }
   } finally {
     try {
       await stop(pgbouncer, 'pgbouncer');
+      await stop(relay, 'relay floor');
       await stop(shim, 'shim');
       await stop(decider, 'decider');
     } finally {
