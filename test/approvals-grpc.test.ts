@@ -284,11 +284,11 @@ describe('approvals over gRPC: min, expiry, window, webhook', { timeout: 180_000
   const root = tempDir();
   const dataDir = join(root, 'var');
   const secret = 'a webhook secret for the test receiver';
-  const received: Array<{ body: string; timestamp?: string; signature?: string }> = [];
+  const received: Array<{ body: string; timestamp: string | undefined; signature: string | undefined }> = [];
   const receiver = createServer(async (req: IncomingMessage, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
-    received.push({ body, timestamp: req.headers[TIMESTAMP_HEADER] as string, signature: req.headers[SIGNATURE_HEADER] as string });
+    received.push({ body, timestamp: req.headers[TIMESTAMP_HEADER] as string | undefined, signature: req.headers[SIGNATURE_HEADER] as string | undefined });
     res.writeHead(204).end();
   });
 

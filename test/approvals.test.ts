@@ -301,7 +301,7 @@ describe('restart', () => {
 describe('webhook', () => {
   it('posts each new request and its outcome, signed with the shared secret', async () => {
     const secret = 'correct horse battery staple';
-    const received: { body: string; timestamp?: string; signature?: string }[] = [];
+    const received: { body: string; timestamp: string | undefined; signature: string | undefined }[] = [];
     let failuresLeft = 1;
     const server = createServer(async (req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
+import type { ApprovalService } from '../decider/approvals/approvals.js';
 import { denyBecause } from '../decider/engine/decision.js';
 import type { Answer, DecisionService } from '../decider/server/decision-service.js';
 import { MAX_REQUESTS_PER_BATCH } from '../decider/server/batches.js';
@@ -48,7 +49,7 @@ function heldService() {
   return { service, release: (n: number) => pending.splice(0, n).forEach((f) => f()), pending };
 }
 
-const request = (id: number): DecideRequest => ({ request_id: String(id), session_id: 'ses_abc', operation_json: '{"kind":"http","http":{}}', approval_id: '' });
+const request = (id: number): DecideRequest => ({ request_id: String(id), session_id: 'ses_abc', operation_json: '{"kind":"http","http":{}}', approval_id: '', parameters_json: '' });
 /** Past the turn in which decisions settle and the next, in which their answers go out. */
 const settle = () => new Promise((r) => setImmediate(() => setImmediate(r)));
 /** Requests are decided from the next turn on, a slice at a time: waits until `count` have been handed over. */
@@ -59,7 +60,15 @@ async function started(pending: unknown[], count: number): Promise<void> {
 
 function open(service: DecisionService): FakeStream {
   const stream = new FakeStream();
-  const handlers = deciderHandlers({ service, maxOperationBytes: 1024, log: () => undefined, onRequestError: () => undefined });
+  const handlers = deciderHandlers({
+    service,
+    // DecideStream never reaches the approval service; the handlers only need one to exist.
+    approvals: {} as ApprovalService,
+    shutdown: new AbortController().signal,
+    maxOperationBytes: 1024,
+    log: () => undefined,
+    onRequestError: () => undefined,
+  });
   (handlers.DecideStream as (call: ServerDuplexStream<DecideBatch, DecisionBatch>) => void)(stream as never);
   return stream;
 }

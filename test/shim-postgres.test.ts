@@ -340,7 +340,9 @@ describe('mask methods', () => {
 
   it('denies a masked column asked for in binary format', async () => {
     const token = await stack.token('binary', [`${RESOURCE}:read:public.users`]);
-    const c = new pg.Client({ host: '127.0.0.1', port: stack.shim.port, user: 'ci-bot', database: 'postgres', password: token, binary: true });
+    // node-postgres honours `binary` on the client (lib/client.js), but @types/pg leaves it out of ClientConfig.
+    const config: pg.ClientConfig & { binary: boolean } = { host: '127.0.0.1', port: stack.shim.port, user: 'ci-bot', database: 'postgres', password: token, binary: true };
+    const c = new pg.Client(config);
     await c.connect();
     try {
       const e = await rejection(c.query('SELECT ssn FROM public.users WHERE id = $1', [1]));
