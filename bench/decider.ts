@@ -4,12 +4,14 @@
 // The decider runs in its own process, as in production; client and server share this machine's cores.
 // Two more figures per level make a run on a busy machine readable: the decider's CPU time per decision (all its
 // threads; it changes little with load, unlike rates), and the same client against a gRPC server that answers
-// at once (./grpc-floor.ts), the most grpc-js allows here at that moment.
+// at once (./grpc-floor.ts), the most grpc-js allows here at that moment. And one for the disk: no answer leaves
+// before its record's fsync, so the latency of fdatasync on the data directory's disk bounds every p99 from below.
 //
 // Run: node --import ./test/fixtures/ts-loader/register.mjs bench/decider.ts [seconds-per-level]
 //  or: make bench (runs it from dist/)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,6 +208,26 @@ async function measureInProcess(seconds: number): Promise<Level> {
   return { perSecond, p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), verdict };
 }
 
+/** fdatasync after an 8 KiB write, as a group commit's WAL append ends, for `seconds`; latencies in ms. */
+function measureFsync(dir: string, seconds: number): { p50Ms: number; p99Ms: number } {
+  const fd = openSync(join(dir, 'fsync-probe'), 'w');
+  const page = Buffer.alloc(8192, 1);
+  const samples: number[] = [];
+  try {
+    const end = performance.now() + seconds * 1000;
+    for (let at = 0; performance.now() < end; at = (at + page.length) % (4 << 20)) {
+      writeSync(fd, page, 0, page.length, at);
+      const t0 = performance.now();
+      fdatasyncSync(fd);
+      samples.push(performance.now() - t0);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99) };
+}
+
 export async function main(seconds = 5): Promise<void> {
   console.log(`== decider: decisions over gRPC (DecideStream, audit on) vs the same policy in-process, ${seconds} s per level`);
   const inProcess = await measureInProcess(seconds);
@@ -218,6 +240,10 @@ export async function main(seconds = 5): Promise<void> {
   let child: ChildProcess | undefined;
   let floor: { child: ChildProcess; port: number } | undefined;
   try {
+    await mkdir(dataDir, { recursive: true });
+    const disk = measureFsync(dataDir, Math.min(seconds, 3));
+    report('fdatasync p50, data directory\'s disk', disk.p50Ms, 'ms', { name: 'target p99', value: TARGET_P99_MS });
+    report('fdatasync p99, data directory\'s disk', disk.p99Ms, 'ms', { name: 'target p99', value: TARGET_P99_MS });
     const token = await issueToken(dataDir);
     const port = await freePort();
     child = await startDeciderProcess(dataDir, port);
