@@ -37,7 +37,10 @@ export interface Engine {
   readonly entrypoints: readonly string[];
   /** The entrypoint's value for this input (undefined input: no input at all); undefined when it is undefined. */
   evaluate(input: unknown, entrypoint: string): unknown | undefined;
-  /** The same for input given as JSON text, which the caller vouches for (the module rejects text that is not JSON). */
+  /**
+   * The same for input given as JSON text, which the caller makes sure is JSON (a module taskgate compiled refuses
+   * any other text, eval_internal_error; one built by `opa build` is not relied on to).
+   */
   evaluateJson(inputJson: string, entrypoint: string): unknown | undefined;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importedMemoryLimits, memoryDescriptorFor } from '../rego/engine-memory.js';
+import { compilePolicy } from '../rego/compile.js';
 import { EvalError, loadEngine, toEvalError } from '../rego/engine.js';
 import { echoPolicyWasm } from './fixtures/echo-policy.js';
 
@@ -80,6 +81,21 @@ describe('loadEngine over the echo module', () => {
     expect((await evalError(() => engine.evaluate({ n: 1n }, 't/input'))).code).toBe('eval_input_error');
     const bad = await evalError(() => loadEngine(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99])));
     expect(bad.message).toMatch(/^cannot load policy module/);
+  });
+});
+
+describe('evaluateJson', () => {
+  it('evaluates input given as JSON text as evaluate does the value, and refuses text that is not JSON', async () => {
+    const compiled = await compilePolicy([{ file: 't.rego', text: 'package t\n\nall := input\n\na := input.a\n\nk := 1\n' }], ['t/all', 't/a', 't/k']);
+    const engine = await loadEngine(compiled.wasm);
+    const input = { a: [1, 'x', { b: null }], c: 'naïve ✓' };
+    expect(engine.evaluateJson(JSON.stringify(input), 't/all')).toEqual(engine.evaluate(input, 't/all'));
+    // A key written twice is its last value, as JSON.parse reads it.
+    expect(engine.evaluateJson('{"a": 1, "a": 2}', 't/a')).toBe(2);
+    for (const text of ['not json', '{"a":', '{"a": 1} trailing']) {
+      // Not even a rule that ignores input is evaluated over text that is not JSON.
+      expect((await evalError(() => engine.evaluateJson(text, 't/k'))).message).toContain('input is not valid JSON');
+    }
   });
 });
 
