@@ -62,8 +62,7 @@ const CASES: Record<string, Args[]> = {
 
 /** The builtins our runtime exports natively that the host serves as well. */
 function servedBothWays(): string[] {
-  // Copied because WebAssembly.Module takes only bytes on a plain ArrayBuffer, which readRuntimeBinary's type does not promise.
-  const exports = WebAssembly.Module.exports(new WebAssembly.Module(new Uint8Array(readRuntimeBinary())));
+  const exports = WebAssembly.Module.exports(new WebAssembly.Module(readRuntimeBinary()));
   const native = new Set(exports.map((e) => e.name));
   return Object.keys(hostBuiltins).filter((name) => native.has(nativeExportName(name)));
 }

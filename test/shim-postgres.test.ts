@@ -4,11 +4,13 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskValue } from '../shims/postgres/masking.js';
 import { parseUpstreamUrl } from '../shims/postgres/config.js';
 import { cli, removeTempDirs, tempDir } from './fixtures/decider/harness.js';
 import { join } from 'node:path';
+import { RawClient, rows as dataRows } from './fixtures/raw-postgres-client.js';
 import { rejection } from './fixtures/rejection.js';
 import { startShimStack, type ShimStack } from './fixtures/shim-stack.js';
 
@@ -241,17 +243,25 @@ describe('extended protocol (node-postgres)', () => {
   });
 
   it('answers many pipelined queries in order, allowed and denied mixed', async () => {
-    const c = await connected([`${RESOURCE}:read:public.orders`]);
+    // Twenty extended-protocol rounds in one write, as a pipelining driver sends them; every fifth is denied.
+    const raw = await RawClient.login(stack.shim.port, await stack.token('nightly-orders-backup', [`${RESOURCE}:read:public.orders`]));
     try {
-      const results = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => (i % 5 === 4 ? c.query('SELECT email FROM public.users WHERE id = $1', [1]) : c.query('SELECT total FROM public.orders WHERE id = $1', [i + 1]))),
-      );
-      results.forEach((r, i) => {
-        if (i % 5 === 4) expect(r.status).toBe('rejected');
-        else expect(r.status === 'fulfilled' && r.value.rows[0].total).toBe(String((i + 1) * 10));
-      });
+      const round = (i: number) =>
+        i % 5 === 4
+          ? [serialize.parse({ text: 'SELECT email FROM public.users WHERE id = $1' }), serialize.bind({ values: ['1'] })]
+          : [serialize.parse({ text: 'SELECT total FROM public.orders WHERE id = $1' }), serialize.bind({ values: [String(i + 1)] })];
+      raw.send(...Array.from({ length: 20 }, (_, i) => [...round(i), serialize.execute({}), serialize.sync()]).flat());
+      for (let i = 0; i < 20; i++) {
+        const answer = await raw.untilReady();
+        if (i % 5 === 4) {
+          expect(answer.find((m) => m.name === 'error')).toMatchObject({ code: '42501' });
+          expect(dataRows(answer)).toEqual([]);
+        } else {
+          expect(dataRows(answer)).toEqual([[String((i + 1) * 10)]]);
+        }
+      }
     } finally {
-      await c.end();
+      raw.close();
     }
   });
 });

@@ -9,7 +9,7 @@ const RUNTIME_PATH_IN_PACKAGE = join('dist', 'runtime', 'runtime.wasm');
 interface CachedRuntime {
   path: string;
   mtimeMs: number;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 let cached: CachedRuntime | undefined;
@@ -25,7 +25,7 @@ function packageRoot(): string {
 }
 
 /** The runtime's bytes; re-read when the file changes, so a rebuilt runtime is picked up without a restart. */
-export function readRuntimeBinary(): Uint8Array {
+export function readRuntimeBinary(): Uint8Array<ArrayBuffer> {
   const path = join(packageRoot(), RUNTIME_PATH_IN_PACKAGE);
   if (!existsSync(path)) throw new Error(`emitter: ${path} is missing; build it with \`make runtime\``);
   const { mtimeMs } = statSync(path);
