@@ -1,4 +1,4 @@
-// A decider whose store thread dies (crashed from outside through the inspector, as a bug in it would crash it):
+// A decider whose store thread dies (an uncaught exception thrown in it, as a bug there would throw):
 // it denies every decision, /healthz and grpc.health.v1 say it is unhealthy and why, the failure is logged once, and
 // `taskgate decider` exits non-zero so that a supervisor restarts it.
 import { credentials, status } from '@grpc/grpc-js';
@@ -9,10 +9,15 @@ import { connectDecider, DeciderCallError } from '../decider/server/client.js';
 import { loadProtos } from '../decider/server/proto.js';
 import { issueToken, pgOperation, removeTempDirs, startTestDecider, tempDir } from './fixtures/decider/harness.js';
 import { rejection } from './fixtures/rejection.js';
-import { crashWorkerThread } from './fixtures/worker-thread-crash.js';
+import { crashWorkerThread } from './fixtures/crash-switch/index.js';
+
+// The store thread starts with a switch that throws in it on request (see the fixture).
+vi.mock('node:worker_threads', async (importOriginal) => {
+  const { withCrashSwitch } = await import('./fixtures/crash-switch/index.js');
+  return withCrashSwitch(await importOriginal(), '/store-thread.ts');
+});
 
 const RESOURCE = 'orders-db';
-const STORE_THREAD = '/store-thread.ts';
 const CRASH = 'simulated crash of the store thread';
 const READ_ORDERS = pgOperation('SELECT', { reads: ['public.orders'] }, [['public.orders', 'id', 'select']]);
 
@@ -48,7 +53,7 @@ describe('a decider whose store thread stopped', () => {
       expect((await healthz(decider.decider.httpAddress)).status).toBe(200);
       expect(await health.check('taskgate.v1.Decider')).toBe('SERVING');
 
-      await crashWorkerThread(STORE_THREAD, CRASH);
+      await crashWorkerThread(CRASH);
       const problem = `the store thread stopped (${CRASH}); restart the decider`;
       await vi.waitFor(
         async () =>
@@ -100,7 +105,7 @@ describe('taskgate decider', () => {
     // Once ready, the expected exit later must not count as an unhandled rejection.
     exitedEarly.catch(() => undefined);
     await Promise.race([ready, exitedEarly]);
-    await crashWorkerThread(STORE_THREAD, CRASH);
+    await crashWorkerThread(CRASH);
     expect(await exited).toBe(1);
     expect(stderr).toContain(`store: the store thread stopped (${CRASH}); restart the decider.`);
     expect(stderr).toContain('stopping with exit status 1, so that a supervisor restarts the decider and its store');
