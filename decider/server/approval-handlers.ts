@@ -8,6 +8,7 @@ import { approvalDocument } from '../approvals/document.js';
 import { ApprovalError, type Approval } from '../approvals/types.js';
 import type { DecisionService } from './decision-service.js';
 import type { ApprovalReply, ListApprovalsRequest, ListApprovalsResponse, VoteRequest, WatchApprovalRequest } from './proto.js';
+import { utf8Bytes } from './batches.js';
 import { Refusal } from './refusal.js';
 import { validVote, validWatch } from './validate.js';
 
@@ -21,6 +22,11 @@ export interface ApprovalHandlerOptions {
   /** Fails a unary call with the refusal's status and `taskgate-reason` trailer (grpc-handlers.ts). */
   readonly fail: <T>(callback: sendUnaryData<T>, e: unknown) => void;
   readonly refusalOf: (e: unknown) => Refusal;
+  /**
+   * Most payload bytes one ListApprovals reply may carry: below the server's send limit, which a few requests with
+   * operations near max_operation_bytes would pass together and fail the call for every approver.
+   */
+  readonly maxListBytes: number;
 }
 
 type VoteCall = ServerUnaryCall<VoteRequest, ApprovalReply>;
@@ -31,7 +37,7 @@ export function approvalHandlers(options: ApprovalHandlerOptions): UntypedServic
     ListApprovals(call: ServerUnaryCall<ListApprovalsRequest, ListApprovalsResponse>, callback: sendUnaryData<ListApprovalsResponse>) {
       approvals
         .list({ pending: call.request?.pending_only === true })
-        .then((list) => callback(null, { approvals: list.map(reply) }))
+        .then((list) => callback(null, { approvals: withinBytes(list.map(reply), options.maxListBytes) }))
         .catch((e) => options.fail(callback, e));
     },
     Approve(call: VoteCall, callback: sendUnaryData<ApprovalReply>) {
@@ -164,6 +170,25 @@ export function reply(approval: Approval): ApprovalReply {
     error_message: '',
   };
 }
+
+/**
+ * The replies, newest first, that fit in `maxBytes` together; one that does not fit what is left is left out, so
+ * that requests made large on purpose cannot hide the others (they are still approved or denied by id).
+ */
+function withinBytes(replies: readonly ApprovalReply[], maxBytes: number): ApprovalReply[] {
+  const kept: ApprovalReply[] = [];
+  let left = maxBytes;
+  for (const r of replies) {
+    const size = utf8Bytes(r.approval_id, r.status, r.denied_by, r.usable_until, r.approval_json, ...r.approved_by) + REPLY_FRAMING_BYTES;
+    if (size > left) continue;
+    kept.push(r);
+    left -= size;
+  }
+  return kept;
+}
+
+/** Field tags and lengths of one ApprovalReply inside the list, generously. */
+const REPLY_FRAMING_BYTES = 64;
 
 function refused(approvalId: string, code: string, message: string): ApprovalReply {
   return { approval_id: approvalId, status: '', approved_by: [], denied_by: '', usable_until: '', approval_json: '', error_code: code, error_message: message };

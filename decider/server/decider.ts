@@ -22,6 +22,8 @@ import { Sessions } from './sessions.js';
 
 /** Enough for any sane number of shim connections; past it OpenSession is refused rather than exhaust memory. */
 const MAX_SESSIONS = 100_000;
+/** Far more than one client's connection pool; what stops one token from filling the table. */
+const MAX_SESSIONS_PER_HOLDER = 1024;
 const SWEEP_INTERVAL_MS = 60_000;
 /** Expired sessions are kept this long so a late operation is denied as "expired" rather than "unknown session". */
 const EXPIRED_SESSION_GRACE_MS = 10 * 60_000;
@@ -87,7 +89,7 @@ export async function startDecider(options: DeciderOptions): Promise<RunningDeci
   const initialLoad = await engine.reload();
   const startedAtMs = Date.now();
 
-  const sessions = new Sessions(MAX_SESSIONS);
+  const sessions = new Sessions(MAX_SESSIONS, MAX_SESSIONS_PER_HOLDER);
   metrics.openSessions = () => sessions.size;
   const approvals = new ApprovalService({
     store: options.store,

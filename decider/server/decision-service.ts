@@ -13,7 +13,7 @@ import { IdentityError } from '../identity/errors.js';
 import type { TaskDocument, VerifiedCredential } from '../identity/types.js';
 import type { DeciderMetrics } from './metrics.js';
 import { Refusal } from './refusal.js';
-import type { Session, Sessions } from './sessions.js';
+import { SessionLimitReached, type Session, type Sessions } from './sessions.js';
 import type { SessionSummary } from './session-summary.js';
 import { policyInputJson } from './policy-input.js';
 import { checkOperationKind, type ValidDecide, type ValidOpenSession } from './validate.js';
@@ -79,14 +79,19 @@ export class DecisionService {
         );
       }
     }
-    return this.options.sessions.open({
-      identity: verified.identity,
-      task,
-      resource: { name: request.resource, kind: request.kind, labels: configured?.labels ?? {} },
-      sourceIp: request.sourceIp,
-      startedAt: now.toISOString(),
-      expiresAtMs: this.sessionEnd(verified, now),
-    });
+    try {
+      return this.options.sessions.open({
+        identity: verified.identity,
+        task,
+        resource: { name: request.resource, kind: request.kind, labels: configured?.labels ?? {} },
+        sourceIp: request.sourceIp,
+        startedAt: now.toISOString(),
+        expiresAtMs: this.sessionEnd(verified, now),
+      });
+    } catch (e) {
+      if (e instanceof SessionLimitReached) throw new Refusal('too_many_sessions', e.message, status.RESOURCE_EXHAUSTED);
+      throw e;
+    }
   }
 
   /**

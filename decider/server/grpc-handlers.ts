@@ -21,6 +21,7 @@ export interface HandlerOptions {
   readonly approvals: ApprovalService;
   /** Aborted when the decider stops, so that approval watches end at once instead of holding up the shutdown. */
   readonly shutdown: AbortSignal;
+  /** Also what one ListApprovals reply may carry; the server's message limits have room above it for framing. */
   readonly maxOperationBytes: number;
   readonly log: (line: string) => void;
   readonly onRequestError: (code: string) => void;
@@ -68,7 +69,7 @@ export function deciderHandlers(options: HandlerOptions): UntypedServiceImplemen
       handleStream(call, options, refusalOf);
     },
 
-    ...approvalHandlers({ approvals: options.approvals, service, shutdown: options.shutdown, log: options.log, fail, refusalOf }),
+    ...approvalHandlers({ approvals: options.approvals, service, shutdown: options.shutdown, log: options.log, fail, refusalOf, maxListBytes: options.maxOperationBytes }),
 
     CloseSession(call: ServerUnaryCall<CloseSessionRequest, object>, callback: sendUnaryData<object>) {
       (async () => {

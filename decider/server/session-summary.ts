@@ -2,6 +2,7 @@
 // shim's own account, so it is held to a small, flat shape that every reader (audit ls, exports, people) can trust:
 // counters are whole non-negative numbers, and nothing in it can forge lines in a table or a log.
 import type { JsonValue } from '../store/index.js';
+import { NOT_ONE_LINE } from './one-line.js';
 import { invalid } from './refusal.js';
 
 export type SessionSummary = { readonly [key: string]: string | number | boolean | null };
@@ -10,7 +11,6 @@ export type SessionSummary = { readonly [key: string]: string | number | boolean
 export const SUMMARY_COUNTERS: readonly string[] = ['statements', 'allowed', 'denied', 'decisions', 'decisions_reused', 'rows_returned', 'cells_masked'];
 
 const KEY = /^[a-z][a-z0-9_]{0,63}$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_STRING_BYTES = 1024;
 
 /** Parses summary_json: a flat JSON object; throws an INVALID_ARGUMENT refusal naming the offending member. */
@@ -36,7 +36,7 @@ function checkMember(key: string, value: JsonValue): void {
   }
   if (SUMMARY_COUNTERS.includes(key)) throw refuse(`.${key} is ${JSON.stringify(value)}: it is a counter, so a whole number, 0 or more`);
   if (typeof value === 'string') {
-    if (CONTROL.test(value)) throw refuse(`.${key} holds a control character: a text value must be one line`);
+    if (NOT_ONE_LINE.test(value)) throw refuse(`.${key} holds a control character (or a line separator or bidirectional override): a text value must be one line`);
     if (Buffer.byteLength(value, 'utf8') > MAX_STRING_BYTES) throw refuse(`.${key} is longer than ${MAX_STRING_BYTES} bytes`);
     return;
   }

@@ -17,18 +17,26 @@ export interface Session {
 
 export type NewSession = Omit<Session, 'id'>;
 
-export class SessionTableFull extends Error {
-  constructor(limit: number) {
-    super(`the decider holds ${limit} open sessions already; close idle sessions or raise the limit`);
-    this.name = 'SessionTableFull';
+/** Why a session was not opened: the whole table is full, or the credential's holder has its share of it. */
+export class SessionLimitReached extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionLimitReached';
   }
 }
 
+/**
+ * Sessions are cheap to open (one valid token) and last until the credential ends, so one holder (one task, or
+ * one person without a task) may hold only `perHolderLimit` of them: a leaked or misused narrow token can fill
+ * its own share, never the table every other shim needs.
+ */
 export class Sessions {
   private readonly byId = new Map<string, Session>();
+  private readonly perHolder = new Map<string, number>();
 
   constructor(
     private readonly limit: number,
+    private readonly perHolderLimit: number,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -37,10 +45,20 @@ export class Sessions {
   }
 
   open(session: NewSession): Session {
-    if (this.byId.size >= this.limit) this.sweepExpired();
-    if (this.byId.size >= this.limit) throw new SessionTableFull(this.limit);
+    const holder = holderOf(session);
+    if (this.byId.size >= this.limit || this.held(holder) >= this.perHolderLimit) this.sweepExpired();
+    if (this.byId.size >= this.limit) {
+      throw new SessionLimitReached(`the decider holds ${this.limit} open sessions already; shims must close sessions their clients left`);
+    }
+    if (this.held(holder) >= this.perHolderLimit) {
+      throw new SessionLimitReached(
+        `${describeHolder(session)} holds ${this.perHolderLimit} open sessions already, the most one holder may: ` +
+          'close sessions no longer used (shims close a session when its client disconnects), or wait for them to expire',
+      );
+    }
     const opened: Session = { id: `ses_${randomBytes(16).toString('base64url')}`, ...session };
     this.byId.set(opened.id, opened);
+    this.perHolder.set(holder, this.held(holder) + 1);
     return opened;
   }
 
@@ -50,7 +68,10 @@ export class Sessions {
   }
 
   close(id: string): boolean {
-    return this.byId.delete(id);
+    const session = this.byId.get(id);
+    if (session === undefined) return false;
+    this.forget(id, session);
+    return true;
   }
 
   /** Drops sessions whose credential ended more than `graceMs` ago (they can only be denied anyway). */
@@ -59,10 +80,32 @@ export class Sessions {
     let dropped = 0;
     for (const [id, s] of this.byId) {
       if (s.expiresAtMs <= cutoff) {
-        this.byId.delete(id);
+        this.forget(id, s);
         dropped++;
       }
     }
     return dropped;
   }
+
+  private held(holder: string): number {
+    return this.perHolder.get(holder) ?? 0;
+  }
+
+  private forget(id: string, session: Session): void {
+    this.byId.delete(id);
+    const holder = holderOf(session);
+    const left = this.held(holder) - 1;
+    if (left > 0) this.perHolder.set(holder, left);
+    else this.perHolder.delete(holder);
+  }
+}
+
+/** Who a session's credential speaks for: the task when there is one, else the identity. */
+function holderOf(session: NewSession): string {
+  return JSON.stringify([session.identity.issuer, session.identity.subject, session.task?.id ?? null]);
+}
+
+function describeHolder(session: NewSession): string {
+  const who = `${session.identity.subject} (${session.identity.issuer})`;
+  return session.task === undefined ? who : `task ${session.task.name} (${session.task.id}) of ${who}`;
 }

@@ -3,6 +3,8 @@
 import { RESOURCE_KINDS, type ResourceKind } from '../config.js';
 import type { JsonValue } from '../store/index.js';
 import type { CloseSessionRequest, DecideRequest, OpenSessionRequest, VoteRequest, WatchApprovalRequest } from './proto.js';
+import { jsonProblem } from './json-limits.js';
+import { NOT_ONE_LINE } from './one-line.js';
 import { invalid } from './refusal.js';
 import { parseSessionSummary, type SessionSummary } from './session-summary.js';
 
@@ -71,6 +73,8 @@ export function validDecide(request: DecideRequest, maxOperationBytes: number): 
   if (typeof operation !== 'object' || operation === null || Array.isArray(operation)) {
     throw invalid('invalid_operation', 'operation_json must be a JSON object (input.operation)');
   }
+  const problem = jsonProblem(operation, 'operation_json');
+  if (problem !== undefined) throw invalid('invalid_operation', `${problem}: the decider cannot decide on it as sent`);
   return {
     requestId: typeof request.request_id === 'string' ? request.request_id : '0',
     sessionId,
@@ -92,6 +96,8 @@ function parametersOf(value: unknown, maxBytes: number): JsonValue[] {
     throw invalid('invalid_operation', `parameters_json is not JSON: ${(e as Error).message}`);
   }
   if (!Array.isArray(parameters)) throw invalid('invalid_operation', 'parameters_json must be a JSON array of the bound values');
+  const problem = jsonProblem(parameters, 'parameters_json', 'exact-integers');
+  if (problem !== undefined) throw invalid('invalid_operation', `${problem}: the decider cannot bind an approval to it`);
   return parameters as JsonValue[];
 }
 
@@ -113,8 +119,8 @@ export function validVote(request: VoteRequest): ValidVote {
   const credential = text(request.credential, 'credential', MAX_CREDENTIAL_BYTES);
   if (credential === '') throw invalid('invalid_request', "credential is empty: pass the approver's own token");
   const reason = text(request.reason, 'reason', MAX_REASON_BYTES);
-  // Control characters would let a reason forge lines in tables and logs.
-  if (/[\u0000-\u001f\u007f]/.test(reason)) throw invalid('invalid_request', 'reason must be one line of text');
+  // Such characters would let a reason forge lines in tables and logs, or display as something it does not say.
+  if (NOT_ONE_LINE.test(reason)) throw invalid('invalid_request', 'reason must be one line of text, without control, line-separator or bidirectional characters');
   return { approvalId, credential, ...(reason === '' ? {} : { reason }) };
 }
 
