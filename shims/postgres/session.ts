@@ -10,7 +10,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import type { DatabaseError, DataRowMessage, ParameterStatusMessage, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
 import { DeciderCallError, type DeciderClient } from '../../decider/server/client.js';
 import { statementAction } from './analyze/action.js';
-import { AnalysisError, type AnalyzeOptions, type StatementDescription } from './analyze/index.js';
+import { AnalysisError, type AnalyzeOptions, type BatchAnalysis, type Cursor, type StatementDescription } from './analyze/index.js';
 import type { AnalysisCache, CacheScope } from './analyze/analysis-cache.js';
 import { normalizeConstants, type NormalizedQuery } from './analyze/normalize.js';
 import { loadParser, parseStatements } from './analyze/parse.js';
@@ -25,6 +25,8 @@ import type { ScramPassword } from './protocol/scram.js';
 import { BackendType, decodeBackend, transactionStatusOf, type BackendFrame, type BackendFramer } from './backend-frames.js';
 import type { CancelKeys, ClientKey } from './cancel-keys.js';
 import { isLoopback, type PostgresShimConfig } from './config.js';
+import { copiesFromClient } from './copy-in.js';
+import { withholdRowValues } from './error-details.js';
 import type { ColumnOrigin, ColumnOrigins } from './column-origins.js';
 import { DEFAULT_APPROVAL_WAIT_MS } from '../approval-hold.js';
 import type { PostgresOperation } from './analyze/operation.js';
@@ -67,6 +69,16 @@ const QUERY_CANCELED = '57014';
 /** Client messages queued while the shim waits for a decision, before it stops reading from the client. */
 const INBOX_HIGH_WATER = 256;
 const SESSION_STATE_SQL = "SELECT pg_catalog.current_setting('search_path'), current_user";
+
+/** The session's prepared statements and cursors around a batch, as its analysis says they will be once it ran. */
+interface SessionNames {
+  /** The batch's description rests on what these names hold now (EXECUTE, FETCH, MOVE). */
+  readonly used: boolean;
+  readonly preparedBefore: Map<string, StatementDescription>;
+  readonly prepared: Map<string, StatementDescription>;
+  readonly cursorsBefore: Map<string, Cursor>;
+  readonly cursors: Map<string, Cursor>;
+}
 
 /** What the shim must do with one answer Postgres owes. */
 interface PendingAnswer {
@@ -131,6 +143,12 @@ export class ClientSession {
   private maskedExecute = false;
   /** Ends the wait of a statement held for approval (cancel, disconnect). */
   private holding: AbortController | undefined;
+  /** The answer being relayed held an ErrorResponse: what of it ran is unknown. */
+  private answerFailed = false;
+  /** Postgres reads the rows of a COPY ... FROM STDIN: from its CopyInResponse to the client's CopyDone or CopyFail. */
+  private copyIn = false;
+  /** Resolved once Postgres has started (or refused) the COPY ... FROM STDIN just sent. */
+  private copyStarting: (() => void) | undefined;
   private readonly relayQueue: BackendFrame[] = [];
   private relaying = false;
 
@@ -228,21 +246,25 @@ export class ClientSession {
       case 'close':
         return this.onClose(message);
       case 'sync':
+        // Postgres ignores Sync while it reads COPY rows: no answer is owed, so it is not sent at all.
+        if (this.copyIn) return;
         if (!this.openBlock) this.answers.push(blockAnswer());
         this.skipUntilSync = false;
         this.openBlock = false;
         this.syncsSent++;
         return this.forward(message.raw);
       case 'flush':
+        if (this.copyIn) return;
         return this.forward(message.raw);
       case 'copyData':
-      case 'copyDone':
-      case 'copyFail':
         // Data of a COPY ... FROM STDIN that was decided as a statement; Postgres ignores it outside COPY.
         return this.forward(message.raw);
+      case 'copyDone':
+      case 'copyFail':
+        this.copyIn = false;
+        return this.forward(message.raw);
       case 'functionCall':
-        this.stats.statements++;
-        return this.denySimple(['the fast-path function call interface is not supported by taskgate; call the function in a statement']);
+        return this.onFunctionCall();
       case 'terminate':
         // What came before Terminate was decided and must still reach Postgres.
         this.flushUpstream();
@@ -353,6 +375,14 @@ export class ClientSession {
   // ---- statements ----
 
   private onQuery(message: Query): Promise<void> | void {
+    // Postgres ignores a Query while it skips to Sync after an error, as the shim does; inside an unfinished
+    // extended-protocol block its answer would interleave with the block's, where the shim could not tell which
+    // result the masks belong to, so it is refused there (no driver sends one).
+    if (this.skipUntilSync) return;
+    if (this.openBlock) {
+      this.stats.statements++;
+      return this.denyExtended(['a simple Query inside an unfinished extended-protocol block is not supported by taskgate; send Sync first']);
+    }
     // Decided by shape, constants as placeholders, as a Parse is; Postgres still gets the text as sent.
     const shape = normalizeConstants(message.text, { standardConformingStrings: this.standardConformingStrings });
     const known = this.knownQuery(message.text, shape);
@@ -391,25 +421,42 @@ export class ClientSession {
       if (held.cancelled) return this.denySimple(held.decision.reasons, QUERY_CANCELED);
       decision = held.decision;
     }
-    this.forwardDecidedQuery(message, analysis.operation, decision, { before: analysis.before, after: analysis.prepared });
+    const copies = admissible(decision) ? copiesFromClient(message.text, analysis.operation) : 0;
+    if (copies > 1) return this.denySimple(['a query may hold one COPY ... FROM STDIN; send each in a query of its own']);
+    if (copies === 0) return this.forwardDecidedQuery(message, analysis.operation, decision, analysis.names);
+    await this.settled();
+    if (this.closed) return;
+    this.forwardDecidedQuery(message, analysis.operation, decision, analysis.names);
+    await this.copyStarted();
   }
 
-  /** `prepared`: the session's prepared statements around the batch, when its analysis may change them. */
-  private forwardDecidedQuery(
-    message: Query,
-    operation: PostgresOperation,
-    decision: Decision,
-    prepared?: { before: Map<string, StatementDescription>; after: Map<string, StatementDescription> },
-  ): void {
+  /** `names`: the session's prepared statements and cursors around the batch, when its analysis may change them. */
+  private forwardDecidedQuery(message: Query, operation: PostgresOperation, decision: Decision, names?: SessionNames): void {
     if (!admissible(decision)) return this.denySimple(refusalReasons(decision));
     this.stats.allowed += operation.statements.length;
-    if (prepared !== undefined) this.book.sqlPrepared(prepared.before, prepared.after, decision);
+    if (names !== undefined) {
+      this.book.sqlPrepared(names.preparedBefore, names.prepared, decision, this.syncsSent + 1);
+      this.book.sqlCursors(names.cursorsBefore, names.cursors, decision, this.syncsSent + 1);
+    }
     this.noteEffects(operation.statements);
     this.forwardQuery(message.raw, decision.masks);
   }
 
+  /** Refused always; placed as a Query is (see onQuery), so its error answers the right message. */
+  private onFunctionCall(): void {
+    if (this.skipUntilSync) return;
+    this.stats.statements++;
+    const reasons = ['the fast-path function call interface is not supported by taskgate; call the function in a statement'];
+    return this.openBlock ? this.denyExtended(reasons) : this.denySimple(reasons);
+  }
+
   private async onParse(message: Parse): Promise<void> {
     if (this.skipUntilSync) return;
+    if (message.statement !== '' && this.book.statement(message.statement) !== undefined) {
+      // Postgres keeps what it has under that name (or, after a failed Parse, has none): either way the book's entry
+      // and the new statement must not be confused, so the name is freed first.
+      return this.denyExtended([`prepared statement ${JSON.stringify(message.statement)} already exists; Close it before preparing that name again`]);
+    }
     this.flushUpstream();
     const analysis = await this.analyse(message.text, true);
     if (analysis === 'empty') {
@@ -419,6 +466,12 @@ export class ClientSession {
     if ('refusal' in analysis) {
       this.book.parsed(message.statement, undefined);
       return this.denyExtended([analysis.refusal]);
+    }
+    if (changesNames(analysis.names)) {
+      // What such a statement opens or closes would be known only at its Execute, and only if it runs; the book
+      // follows these in simple queries only.
+      this.book.parsed(message.statement, undefined);
+      return this.denyExtended(['PREPARE, DEALLOCATE, DECLARE, CLOSE and DISCARD ALL of named statements or cursors cannot be prepared through taskgate; send them as a simple query']);
     }
     const { decision, until } = await this.decide(analysis.operation, {});
     if (this.closed) return;
@@ -430,15 +483,27 @@ export class ClientSession {
       return this.denyExtended(refusalReasons(decision));
     }
     if (!held) this.stats.allowed++;
-    this.book.parsed(message.statement, { decision, description, lease: { operation: analysis.operation, until }, ...(held ? { held: analysis.operation } : {}) });
+    const copyFromClient = copiesFromClient(message.text, analysis.operation) > 0;
+    this.book.parsed(message.statement, {
+      decision, description, lease: { operation: analysis.operation, until }, ...(held ? { held: analysis.operation } : {}), ...(copyFromClient ? { copyFromClient } : {}),
+      ...(analysis.names.used ? { parsedIn: this.syncsSent + 1 } : {}),
+    });
     this.noteEffects([description]);
     this.forwardExtended(message.raw);
   }
 
   private onBind(message: Bind): Promise<void> | void {
     if (this.skipUntilSync) return;
+    if (message.portal !== '' && this.book.portal(message.portal) !== undefined) {
+      // Postgres would keep the open portal (or cursor) under that name: its rows must not get the new decision.
+      return this.denyExtended([`portal ${JSON.stringify(message.portal)} is already open; Close it before binding that name again`]);
+    }
     const known = this.book.statement(message.statement);
     if (known === undefined) return this.denyExtended([`prepared statement ${JSON.stringify(message.statement)} was not allowed by taskgate (refused, or never prepared)`]);
+    if (known.parsedIn !== undefined && known.parsedIn !== this.syncsSent + 1) {
+      // The prepared statement or cursor it names may hold something else by now than what was decided at Parse.
+      return this.denyExtended(['an EXECUTE, FETCH or MOVE is decided by what its prepared statement or cursor holds when parsed; parse and run it in one block (before Sync), or send it as a simple query']);
+    }
     const ended = endedLease(known);
     if (ended !== undefined) return this.renewAndBind(message, known, ended);
     this.bind(message, known);
@@ -452,7 +517,7 @@ export class ClientSession {
   }
 
   private bind(message: Bind, statement: DecidedStatement): void {
-    this.book.bound(message.portal, statement.held ? { ...statement, parameters: boundValues(message) } : statement);
+    this.book.bound(message.portal, statement.held ? { ...statement, parameters: boundValues(message) } : statement, this.syncsSent + 1);
     this.forwardExtended(message.raw);
   }
 
@@ -474,12 +539,12 @@ export class ClientSession {
     if (portal === undefined) {
       return this.denyExtended([`portal ${JSON.stringify(message.portal)} was not allowed by taskgate (refused, or never bound)`]);
     }
-    if (portal.held !== undefined) return this.executeHeld(message, portal.held, portal.parameters ?? []);
-    this.execute(message, portal.decision);
+    if (portal.held !== undefined) return this.executeHeld(message, portal, portal.held, portal.parameters ?? []);
+    return this.execute(message, portal, portal.decision);
   }
 
   /** A portal of a statement held for approval: asked again with its Bind values, which an approval is bound to. */
-  private async executeHeld(message: Execute, operation: PostgresOperation, parameters: readonly ParameterValue[]): Promise<void> {
+  private async executeHeld(message: Execute, portal: DecidedStatement, operation: PostgresOperation, parameters: readonly ParameterValue[]): Promise<void> {
     const ask: Ask = { parameters };
     let decision = await this.decisions!.decide(operation, ask);
     if (this.closed) return;
@@ -491,10 +556,27 @@ export class ClientSession {
     }
     if (!admissible(decision)) return this.denyExtended(refusalReasons(decision));
     this.stats.allowed++;
-    this.execute(message, decision);
+    return this.execute(message, portal, decision);
   }
 
-  private execute(message: Execute, decision: Decision): void {
+  private execute(message: Execute, portal: DecidedStatement, decision: Decision): Promise<void> | void {
+    if (portal.copyFromClient) return this.executeCopyIn(message, decision);
+    this.sendExecute(message, decision);
+  }
+
+  /**
+   * Sent once every earlier answer is in, so that what Postgres answers next (CopyInResponse, or an error of this
+   * block) tells whether the Syncs after it are read or ignored.
+   */
+  private async executeCopyIn(message: Execute, decision: Decision): Promise<void> {
+    await this.settled();
+    if (this.closed) return;
+    this.sendExecute(message, decision);
+    // An error earlier in this block already has Postgres skipping to Sync: the COPY will not start.
+    if (!this.answerFailed) await this.copyStarted();
+  }
+
+  private sendExecute(message: Execute, decision: Decision): void {
     if (decision.masks.length > 0) {
       // The shim describes the portal itself right before its rows, whether or not the client did: its answer says
       // which columns of exactly these rows are masked, and in which format they come.
@@ -506,8 +588,8 @@ export class ClientSession {
 
   private onClose(message: Close): void {
     if (this.skipUntilSync) return;
-    this.book.closed(message.kind, message.name);
     this.forwardExtended(message.raw);
+    this.book.closing(message.kind, message.name, this.syncsSent + 1);
   }
 
   /** A decision for the operation: the leased one when this shape was decided within the lease, else the decider's. */
@@ -540,26 +622,31 @@ export class ClientSession {
   private async analyse(text: string, single: boolean, shape?: NormalizedQuery): Promise<
     | 'empty'
     | { refusal: string }
-    | { operation: PostgresOperation; prepared: Map<string, StatementDescription>; before: Map<string, StatementDescription>; parameters: readonly string[] }
+    | { operation: PostgresOperation; names: SessionNames; parameters: readonly string[] }
   > {
-    // libpg-query reads '...' strings as Postgres does with standard_conforming_strings on. With it off, a
-    // backslash in a string is an escape, so the same characters could hide a statement from the analysis.
-    if (!this.standardConformingStrings && text.includes('\\')) {
-      return { refusal: 'standard_conforming_strings is off in this session, so a backslash could end a string where the shim\'s analysis does not; run SET standard_conforming_strings = on first' };
-    }
     if (this.searchPathStale) {
       const refreshed = await this.refreshSessionState();
       if (refreshed === 'busy') return { refusal: 'an earlier statement of this pipeline may have changed the search_path; send Sync before this statement' };
       // In an aborted transaction nothing but its end runs, so the last known search_path is good enough.
       if (refreshed === 'failed' && this.transactionStatus !== 'E') return { refusal: 'the shim cannot read the session search_path, so names cannot be resolved safely' };
     }
-    const before = this.book.descriptions();
-    const options = { ...this.analysisOptions(), prepared: before };
+    // libpg-query reads '...' strings as Postgres does with standard_conforming_strings on. With it off, a
+    // backslash in a string is an escape, so the same characters could hide a statement from the analysis. Checked
+    // after the refresh: a SET pipelined right before this text is known only once Postgres has answered it.
+    if (!this.standardConformingStrings && text.includes('\\')) {
+      return { refusal: 'standard_conforming_strings is off in this session, so a backslash could end a string where the shim\'s analysis does not; run SET standard_conforming_strings = on first' };
+    }
+    const preparedBefore = this.book.descriptions();
+    const cursorsBefore = this.book.cursors();
+    const options = { ...this.analysisOptions(), prepared: preparedBefore, cursors: cursorsBefore };
+    const namesAfter = (result: BatchAnalysis): SessionNames => ({
+      used: result.usesSessionNames, preparedBefore, prepared: result.prepared, cursorsBefore, cursors: result.cursors,
+    });
     const scope = this.analysisScope();
     if (shape !== undefined && shape.parameters.length > 0) {
       try {
         const result = await this.services.analyses.analyze(shape.text, this.services.catalog, options, scope);
-        if (!single || result.operation.statements.length === 1) return { operation: result.operation, prepared: result.prepared, before, parameters: shape.parameters };
+        if (!single || result.operation.statements.length === 1) return { operation: result.operation, names: namesAfter(result), parameters: shape.parameters };
       } catch (e) {
         if (!(e instanceof AnalysisError)) return { refusal: `the statement cannot be analysed: ${(e as Error).message}` };
       }
@@ -567,7 +654,7 @@ export class ClientSession {
     try {
       const result = await this.services.analyses.analyze(text, this.services.catalog, options, scope);
       if (single && result.operation.statements.length > 1) return { refusal: 'a prepared statement holds one statement; send the others separately' };
-      return { operation: result.operation, prepared: result.prepared, before, parameters: [] };
+      return { operation: result.operation, names: namesAfter(result), parameters: [] };
     } catch (e) {
       if (!(e instanceof AnalysisError)) return { refusal: `the statement cannot be analysed: ${(e as Error).message}` };
       if (await holdsNoStatement(text)) return 'empty';
@@ -799,6 +886,8 @@ export class ClientSession {
   private relay(frame: BackendFrame, out: Buffer[]): void {
     if (frame.code === BackendType.parameterStatus) this.noteParameter(frame);
     if (this.internal) return this.answerInternal(frame);
+    this.noteCopy(frame.code);
+    if (frame.code === BackendType.errorResponse) this.answerFailed = true;
     if (this.suppressing && frame.code !== BackendType.readyForQuery) return;
     switch (frame.code) {
       case BackendType.rowDescription:
@@ -819,6 +908,9 @@ export class ClientSession {
         this.suppressing = false;
         this.readiesSeen++;
         this.transactionStatus = transactionStatusOf(frame);
+        this.book.answered(this.readiesSeen, this.answerFailed);
+        this.answerFailed = false;
+        if (this.transactionStatus === 'I') this.book.transactionEnded(this.readiesSeen);
         if (this.readiesSeen === this.syncsSent) for (const resolve of this.idleWaiters.splice(0)) resolve();
         for (const [token, denial] of this.denials) if (denial.answeredBy <= this.readiesSeen) this.denials.delete(token);
         if (this.clearCatalogUntilIdle) {
@@ -830,7 +922,7 @@ export class ClientSession {
         out.push(frame.raw);
         return;
       case BackendType.errorResponse:
-        out.push(this.denials.size > 0 ? this.replaceMarkerError(frame) : frame.raw);
+        out.push(withholdRowValues(this.denials.size > 0 ? this.replaceMarkerError(frame) : frame.raw));
         return;
       case BackendType.dataRow: {
         this.stats.rows++;
@@ -887,6 +979,27 @@ export class ClientSession {
     return 'read';
   }
 
+  /** Everything forwarded has gone out and every Query and Sync before it has its ReadyForQuery. */
+  private async settled(): Promise<void> {
+    this.flushUpstream();
+    await this.idle();
+  }
+
+  /** Resolves once Postgres answered the COPY ... FROM STDIN just forwarded: CopyInResponse, an error or ReadyForQuery. */
+  private copyStarted(): Promise<void> {
+    this.flushUpstream();
+    return new Promise((resolve) => (this.copyStarting = resolve));
+  }
+
+  /** CopyInResponse starts a COPY ... FROM STDIN; an error ends it (or kept it from starting), as ReadyForQuery shows. */
+  private noteCopy(code: number): void {
+    if (code === BackendType.copyInResponse) this.copyIn = true;
+    else if (code === BackendType.errorResponse || code === BackendType.readyForQuery) this.copyIn = false;
+    else return;
+    this.copyStarting?.();
+    this.copyStarting = undefined;
+  }
+
   /** Resolves once every forwarded Query and Sync has its ReadyForQuery. */
   private idle(): Promise<void> {
     if (this.syncsSent === this.readiesSeen) return Promise.resolve();
@@ -941,6 +1054,13 @@ export class ClientSession {
       this.services.decider.closeSession(decisions.sessionId, summary).catch((e: Error) => this.services.log(`closing decider session ${decisions.sessionId} failed: ${e.message}`));
     }
   }
+}
+
+/** The statement adds, replaces or removes a named prepared statement or cursor. */
+function changesNames(names: SessionNames): boolean {
+  const changed = <T>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>) =>
+    before.size !== after.size || [...after].some(([name, value]) => before.get(name) !== value);
+  return changed(names.preparedBefore, names.prepared) || changed(names.cursorsBefore, names.cursors);
 }
 
 /** The lease of a prepared statement that must be decided again before its next Bind; a held one is asked at each Execute. */

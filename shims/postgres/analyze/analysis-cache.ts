@@ -23,8 +23,8 @@ export class AnalysisCache {
   async analyze(text: string, catalog: SchemaCatalog, options: AnalyzeOptions, scope: CacheScope): Promise<BatchAnalysis> {
     const key = cacheKey(text, options, scope);
     const hit = this.hit(key);
-    // Cached analyses change no prepared statements: the session's stay as they were.
-    if (hit !== undefined) return { operation: hit, prepared: new Map(options.prepared ?? []) };
+    // Cached analyses change and use no prepared statements or cursors: the session's stay as they were.
+    if (hit !== undefined) return { operation: hit, prepared: new Map(options.prepared ?? []), cursors: new Map(options.cursors ?? []), usesSessionNames: false };
     const analysis = await analyzeBatch(text, catalog, options);
     if (isCacheable(text, analysis)) {
       this.entries.set(key, analysis.operation);

@@ -3,6 +3,7 @@ import type { FuncCall, Node, SubLink, WindowDef } from 'libpg-query';
 import { resolveColumnRef } from './columns.js';
 import { AnalysisError } from './errors.js';
 import { as, kindOf, names, type NodeKind } from './nodes.js';
+import { refuseOpaqueReader } from './opaque-functions.js';
 import type { ColumnUse } from './operation.js';
 import type { StatementRecorder } from './recorder.js';
 import type { RelationDirectory } from './relations.js';
@@ -81,7 +82,9 @@ function walkChildren(value: unknown, use: ColumnUse, scope: Scope, ctx: WalkCon
 }
 
 function walkFunctionCall(call: FuncCall, use: ColumnUse, scope: Scope, ctx: WalkContext, sink: OriginSink): void {
-  ctx.recorder.function(names(call.funcname).join('.'));
+  const name = names(call.funcname).join('.');
+  refuseOpaqueReader(name);
+  ctx.recorder.function(name);
   for (const arg of call.args ?? []) walkExpression(arg, use, scope, ctx, sink);
   for (const sort of call.agg_order ?? []) walkExpression(sort, use, scope, ctx, sink);
   if (call.agg_filter) walkExpression(call.agg_filter, 'filter', scope, ctx, sink);

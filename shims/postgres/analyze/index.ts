@@ -6,12 +6,13 @@ import { fingerprintOf, loadParser, parseStatements } from './parse.js';
 import type { PostgresOperation, StatementDescription } from './operation.js';
 import { StatementRecorder } from './recorder.js';
 import { prefetchRelations } from './relations.js';
-import { currentSearchPath, POSTGRES_DEFAULT_SEARCH_PATH, type SessionState } from './session.js';
+import { currentSearchPath, POSTGRES_DEFAULT_SEARCH_PATH, type Cursor, type SessionState } from './session.js';
 import { describeStatement } from './statement.js';
 
 export { AnalysisError } from './errors.js';
 export type { SchemaCatalog, RelationInfo } from './catalog.js';
 export type * from './operation.js';
+export type { Cursor } from './session.js';
 
 export interface AnalyzeOptions {
   /** The session's search_path (`SHOW search_path`, split); default `"$user", public` (`public` without a user). */
@@ -27,12 +28,21 @@ export interface AnalyzeOptions {
    * namespace), by name, as earlier analyses described them. Never modified: see analyzeBatch.
    */
   prepared?: ReadonlyMap<string, StatementDescription>;
+  /** Cursors the session has open (SQL DECLARE, protocol-level named portals), by name. Never modified. */
+  cursors?: ReadonlyMap<string, Cursor>;
 }
 
 export interface BatchAnalysis {
   operation: PostgresOperation;
   /** The prepared statements after the batch (PREPARE and DEALLOCATE applied), to keep once the batch has run. */
   prepared: Map<string, StatementDescription>;
+  /** The open cursors after the batch (DECLARE, CLOSE and DISCARD ALL applied). */
+  cursors: Map<string, Cursor>;
+  /**
+   * The description rests on what a prepared statement or cursor of the session holds now (EXECUTE, FETCH, MOVE):
+   * true only for the moment of the analysis, never for a later run of the same text.
+   */
+  usesSessionNames: boolean;
 }
 
 /** Describes every statement of `text`, or throws AnalysisError saying which one cannot be described and why. */
@@ -54,6 +64,8 @@ export async function analyzeBatch(text: string, catalog: SchemaCatalog, options
     currentUser: options.currentUser ?? options.sessionUser,
     sessionUser: options.sessionUser,
     prepared: new Map(options.prepared ?? []),
+    cursors: new Map(options.cursors ?? []),
+    namesUsed: false,
   };
   const bytes = Buffer.from(text, 'utf8');
   const statements: StatementDescription[] = [];
@@ -74,7 +86,7 @@ export async function analyzeBatch(text: string, catalog: SchemaCatalog, options
     }
   }
   const operation = { action: batchAction(statements), text, fingerprint: fingerprintOf(text), statements };
-  return { operation, prepared: session.prepared };
+  return { operation, prepared: session.prepared, cursors: session.cursors, usesSessionNames: session.namesUsed };
 }
 
 /** Postgres's default; without a known user, only `public` (a caller that knows no user sets no `$user` schema). */

@@ -1,5 +1,5 @@
 // What statements of a batch change for the statements after them: the search_path that resolves names, the
-// user `$user` stands for, and the prepared statements.
+// user `$user` stands for, the prepared statements and the open cursors.
 import { AnalysisError } from './errors.js';
 import type { StatementDescription } from './operation.js';
 
@@ -15,6 +15,17 @@ export interface SessionState {
   /** The user the session logged in as, which RESET ROLE returns to. */
   readonly sessionUser: string | undefined;
   readonly prepared: Map<string, StatementDescription>;
+  /** Open cursors (SQL DECLARE, and protocol-level named portals, which share the namespace), by name. */
+  readonly cursors: Map<string, Cursor>;
+  /** A statement was described through a prepared statement or cursor (EXECUTE, FETCH, MOVE). */
+  namesUsed: boolean;
+}
+
+/** An open cursor: what FETCH and MOVE read from it, as its DECLARE (or Bind) was described. */
+export interface Cursor {
+  readonly description: StatementDescription;
+  /** WITH HOLD: it outlives the transaction that declared it. */
+  readonly holdable: boolean;
 }
 
 /** The schemas names resolve in now, or an error when an earlier statement made that unknowable. */

@@ -1,5 +1,5 @@
 // One statement of a batch, by kind, into its description. A kind not handled here is refused, never guessed.
-import type { CopyStmt, ExplainStmt, Node, SelectStmt, VariableSetStmt } from 'libpg-query';
+import type { CopyStmt, DeclareCursorStmt, DefElem, ExplainStmt, Node, SelectStmt, VariableSetStmt } from 'libpg-query';
 import { creationSchema } from './catalog.js';
 import type { SessionState } from './session.js';
 import { firstKeyword } from './command.js';
@@ -32,7 +32,7 @@ const ADMIN_STATEMENTS: ReadonlySet<string> = new Set([
   'CreateOpClassStmt', 'CreateOpFamilyStmt', 'AlterOpFamilyStmt', 'CreateConversionStmt', 'CreateTransformStmt',
   'CreateAmStmt', 'CreateStatsStmt', 'AlterStatsStmt', 'AlterTSConfigurationStmt', 'AlterTSDictionaryStmt',
   'CreatePLangStmt', 'AlterOperatorStmt', 'AlterTypeStmt', 'AlterCollationStmt', 'DoStmt', 'ListenStmt',
-  'UnlistenStmt', 'NotifyStmt', 'DiscardStmt', 'FetchStmt', 'ClosePortalStmt', 'ViewStmt', 'CreateTableAsStmt',
+  'UnlistenStmt', 'NotifyStmt', 'ViewStmt', 'CreateTableAsStmt',
 ]);
 
 const TABLE_OBJECTS: ReadonlySet<string> = new Set([
@@ -55,6 +55,10 @@ export function describeStatement(node: Node, text: string, ctx: WalkContext, se
   if (prepare) {
     // PREPARE is described as the statement it prepares: EXECUTE runs exactly that.
     if (!prepare.name || !prepare.query) throw new AnalysisError('PREPARE needs a name and a statement');
+    // Postgres keeps the statement it has under that name; the new description must never stand for it.
+    if (session.prepared.has(prepare.name)) {
+      throw new AnalysisError(`prepared statement "${prepare.name}" already exists; DEALLOCATE it first`);
+    }
     const description = describeStatement(prepare.query, text, ctx, session);
     session.prepared.set(prepare.name, description);
     return description;
@@ -68,11 +72,23 @@ export function describeStatement(node: Node, text: string, ctx: WalkContext, se
     return ctx.recorder.describe('DEALLOCATE', false);
   }
   const declare = as(node, 'DeclareCursorStmt');
-  if (declare?.query) {
-    const query = as(declare.query, 'SelectStmt');
-    if (!query) throw new AnalysisError('DECLARE needs a SELECT');
-    analyzeSelect(query, new Scope(), ctx, 'select');
-    return ctx.recorder.describe('DECLARE', query.whereClause !== undefined);
+  if (declare?.query) return describeDeclare(declare, ctx, session);
+  const fetch = as(node, 'FetchStmt');
+  if (fetch) return describeFetch(fetch.portalname ?? '', fetch.ismove === true, session);
+  const close = as(node, 'ClosePortalStmt');
+  if (close) {
+    if (close.portalname === undefined) session.cursors.clear();
+    else session.cursors.delete(close.portalname);
+    return ctx.recorder.describe('CLOSE', false);
+  }
+  const discard = as(node, 'DiscardStmt');
+  if (discard) {
+    // DISCARD ALL drops every prepared statement and cursor of the session, as DEALLOCATE ALL and CLOSE ALL do.
+    if (discard.target === 'DISCARD_ALL') {
+      session.prepared.clear();
+      session.cursors.clear();
+    }
+    return ctx.recorder.describe('DISCARD', false);
   }
   const transaction = as(node, 'TransactionStmt');
   if (transaction) return ctx.recorder.describe(transactionCommand(transaction.kind ?? '', text), false);
@@ -157,13 +173,44 @@ function describeExplain(explain: ExplainStmt, text: string, ctx: WalkContext, s
 
 const OFF_VALUES: ReadonlySet<unknown> = new Set(['false', 'off', 'no', '0', 0, false]);
 
-/** Only an explicit "off" keeps EXPLAIN from running its statement; anything else is described as running. */
+/**
+ * Only an explicit "off" keeps EXPLAIN from running its statement; anything else is described as running. Postgres
+ * takes the last of repeated options (`ANALYZE false, ANALYZE true` runs), so any one not off counts.
+ */
 function explainAnalyzes(explain: ExplainStmt): boolean {
-  const option = (explain.options ?? []).map((node) => as(node, 'DefElem')).find((o) => o?.defname === 'analyze');
-  if (!option) return false;
-  if (option.arg === undefined) return true;
-  const value = stringOf(option.arg)?.toLowerCase() ?? as(option.arg, 'Integer')?.ival ?? as(option.arg, 'Boolean')?.boolval;
-  return !OFF_VALUES.has(value);
+  const options = (explain.options ?? []).map((node) => as(node, 'DefElem')).filter((o): o is DefElem => o?.defname === 'analyze');
+  return options.some((option) => {
+    if (option.arg === undefined) return true;
+    const value = stringOf(option.arg)?.toLowerCase() ?? as(option.arg, 'Integer')?.ival ?? as(option.arg, 'Boolean')?.boolval;
+    return !OFF_VALUES.has(value);
+  });
+}
+
+/** Postgres's CURSOR_OPT_HOLD bit of DeclareCursorStmt.options: WITH HOLD. */
+const CURSOR_OPT_HOLD = 0x0020;
+
+/** DECLARE reads nothing yet; its cursor is kept so that FETCH is described as what the cursor reads. */
+function describeDeclare(declare: DeclareCursorStmt, ctx: WalkContext, session: SessionState): StatementDescription {
+  const query = as(declare.query, 'SelectStmt');
+  if (!query) throw new AnalysisError('DECLARE needs a SELECT');
+  const name = declare.portalname ?? '';
+  // Postgres keeps the cursor it has under that name; the new description must never stand for it.
+  if (session.cursors.has(name)) throw new AnalysisError(`cursor "${name}" already exists; CLOSE it first`);
+  analyzeSelect(query, new Scope(), ctx, 'select');
+  const description = ctx.recorder.describe('DECLARE', query.whereClause !== undefined);
+  session.cursors.set(name, { description, holdable: ((declare.options ?? 0) & CURSOR_OPT_HOLD) !== 0 });
+  return description;
+}
+
+/**
+ * FETCH returns the rows of the cursor's query, so it is described as that query (its reads, and its columns as
+ * selected, which the masks follow); MOVE reads them without returning them. An unknown cursor is refused.
+ */
+function describeFetch(name: string, move: boolean, session: SessionState): StatementDescription {
+  const cursor = session.cursors.get(name);
+  if (!cursor) throw new AnalysisError(`cursor "${name}" is unknown here, so what ${move ? 'MOVE' : 'FETCH'} reads cannot be decided`);
+  session.namesUsed = true;
+  return { ...cursor.description, command: move ? 'MOVE' : 'FETCH' };
 }
 
 function describeExecute(name: string, params: readonly Node[], ctx: WalkContext, session: SessionState): StatementDescription {
@@ -171,6 +218,7 @@ function describeExecute(name: string, params: readonly Node[], ctx: WalkContext
   if (!prepared) {
     throw new AnalysisError(`EXECUTE ${name}: the prepared statement is unknown here, so what it runs cannot be decided`);
   }
+  session.namesUsed = true;
   for (const param of params) walkExpression(param, 'expression', new Scope(), ctx, recordTo(ctx));
   const extra = ctx.recorder.describe(prepared.command, prepared.has_where);
   return {
