@@ -55,7 +55,7 @@ export function realisticInput(): unknown {
             reads: ['public.users', 'public.orders'],
             writes: [],
             columns: [...columns, { table: 'public.orders', column: 'created_at', use: 'where' }],
-            functions: ['now'],
+            functions: ['pg_catalog.now'],
             has_where: true,
           },
         ],

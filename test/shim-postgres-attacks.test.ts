@@ -33,6 +33,17 @@ beforeAll(async () => {
     INSERT INTO public.secrets VALUES (1, 'top secret');
     CREATE TABLE public.users (id int PRIMARY KEY, email text, ssn text);
     INSERT INTO public.users VALUES (1, 'alice@example.com', '123-45-6789'), (2, 'bob@example.com', '987-65-4321');
+    CREATE TABLE public.victims (id int PRIMARY KEY);
+    INSERT INTO public.victims VALUES (1), (2);
+    CREATE FUNCTION public.evil() RETURNS bigint LANGUAGE sql AS $$
+      WITH gone AS (DELETE FROM public.victims RETURNING 1) SELECT count(*) FROM gone $$;
+    CREATE FUNCTION public.lower(integer) RETURNS integer LANGUAGE sql AS $$ SELECT $1 $$;
+    CREATE SEQUENCE public.order_ids;
+    CREATE SCHEMA shadow;
+    CREATE TABLE shadow.orders (id int, total numeric);
+    INSERT INTO shadow.orders VALUES (99, 990);
+    CREATE FUNCTION public.use_shadow() RETURNS text LANGUAGE sql
+      AS $$ SELECT pg_catalog.set_config('search_path', 'shadow, public', false) $$;
   `,
   });
 }, 60_000);
@@ -119,6 +130,99 @@ describe('statements whose analysis would under-report', () => {
       await c.end();
     }
     await tablesUntouched();
+  });
+});
+
+describe('functions the task was not granted', () => {
+  const victims = async (): Promise<string> => stack.postgres.psql('SELECT count(*) FROM public.victims');
+
+  it('a user function needs exec on its qualified name; without it the call is refused and its table untouched', async () => {
+    const narrow = await connected(NARROW);
+    try {
+      for (const sql of ['SELECT public.evil()', 'SELECT evil()', 'SELECT id, evil() FROM public.orders']) {
+        const e = await rejection(narrow.query(sql));
+        expect(e.code, sql).toBe('42501');
+        expect(e.message, sql).toContain(`has no grant for exec on ${RESOURCE} (public.evil); ask for a task with --grant ${RESOURCE}:exec:public.evil`);
+      }
+    } finally {
+      await narrow.end();
+    }
+    expect(await victims()).toBe('2\n');
+    const granted = await connected([...NARROW, `${RESOURCE}:exec:public.evil`]);
+    try {
+      expect((await granted.query('SELECT evil() AS deleted')).rows).toEqual([{ deleted: '2' }]);
+    } finally {
+      await granted.end();
+    }
+    expect(await victims()).toBe('0\n');
+  });
+
+  it('a user function that shadows a built-in name is reported in its own schema and needs exec', async () => {
+    const c = await connected(NARROW);
+    try {
+      // public.lower(integer) wins over pg_catalog.lower(text) for an integer; the analysis reports it either way.
+      for (const sql of ['SELECT lower(id) FROM public.orders', "SELECT lower('ABC')"]) {
+        const e = await rejection(c.query(sql));
+        expect(e.code, sql).toBe('42501');
+        expect(e.message, sql).toContain(`--grant ${RESOURCE}:exec:public.lower`);
+      }
+      // Qualified, only the built-in can run, and reading needs nothing more.
+      expect((await c.query("SELECT pg_catalog.lower('ABC') AS l")).rows).toEqual([{ l: 'abc' }]);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('nextval, advisory locks and large objects change state: refused under read, nextval allowed with write', async () => {
+    const reader = await connected(NARROW);
+    try {
+      for (const sql of ["SELECT nextval('public.order_ids')", 'SELECT pg_advisory_lock(1)', "SELECT lo_from_bytea(0, '\\x00')"]) {
+        const e = await rejection(reader.query(sql));
+        expect(e.code, sql).toBe('42501');
+        expect(e.message, sql).toContain(`has no grant for write on ${RESOURCE}`);
+      }
+      const admin = await rejection(reader.query('SELECT * FROM pg_ls_waldir()'));
+      expect(admin.message).toContain(`has no grant for admin on ${RESOURCE}`);
+    } finally {
+      await reader.end();
+    }
+    expect(await stack.postgres.psql("SELECT last_value, is_called FROM public.order_ids; SELECT count(*) FROM pg_largeobject_metadata")).toBe('1|f\n0\n');
+    const writer = await connected([`${RESOURCE}:read,write:public.orders`]);
+    try {
+      expect((await writer.query("SELECT nextval('public.order_ids') AS id")).rows).toEqual([{ id: '1' }]);
+    } finally {
+      await writer.end();
+    }
+  });
+
+  it('a granted user function that changes the search_path: later names resolve on the new path', async () => {
+    const c = await connected([...NARROW, `${RESOURCE}:exec:public.use_shadow`]);
+    try {
+      // In one batch, what follows the call cannot be described: the path it runs under is unknown.
+      const batch = await rejection(c.query('SELECT use_shadow(); SELECT id FROM orders'));
+      expect(batch.code).toBe('42501');
+      expect(batch.message).toContain('may have changed the search_path');
+      expect((await c.query('SELECT use_shadow() AS path')).rows).toEqual([{ path: 'shadow, public' }]);
+      // `orders` now means shadow.orders, which this task may not read.
+      const e = await rejection(c.query('SELECT id FROM orders'));
+      expect(e.code).toBe('42501');
+      expect(e.message).toContain(`--grant ${RESOURCE}:read:shadow.orders`);
+      expect((await c.query('SELECT id FROM public.orders ORDER BY id')).rows).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('a function created through the shim is known to the next statement (CREATE FUNCTION clears the catalog)', async () => {
+    const c = await connected([`${RESOURCE}:admin`, `${RESOURCE}:read`, `${RESOURCE}:exec:public.fresh`]);
+    try {
+      // Unknown yet: reported as written, which no grant of this task names.
+      expect((await rejection(c.query('SELECT fresh()'))).message).toContain(`--grant ${RESOURCE}:exec:fresh`);
+      await c.query('CREATE FUNCTION public.fresh() RETURNS int LANGUAGE sql AS $$ SELECT 7 $$');
+      expect((await c.query('SELECT fresh() AS f')).rows).toEqual([{ f: 7 }]);
+    } finally {
+      await c.end();
+    }
   });
 });
 
@@ -301,7 +405,7 @@ describe('names that would make one decision stand for another statement', () =>
   it('refuses to prepare a name again after a Parse the shim allowed but Postgres failed', async () => {
     const client = await raw(MASKED);
     try {
-      client.send(serialize.parse({ name: 's', text: 'SELECT no_such_function(id) FROM public.orders' }), serialize.sync());
+      client.send(serialize.parse({ name: 's', text: 'SELECT abs(id, id) FROM public.orders' }), serialize.sync());
       expect(errors(await client.untilReady()).map((e) => e.code)).toEqual(['42883']);
       client.send(
         serialize.parse({ name: 's', text: 'SELECT email FROM public.users ORDER BY id' }),
@@ -367,7 +471,7 @@ describe('names that would make one decision stand for another statement', () =>
       client.send(serialize.parse({ name: 'q', text: 'SELECT email FROM public.users ORDER BY id' }), serialize.sync());
       await client.untilReady();
       // The failed Parse makes Postgres skip the Close that follows it in the block.
-      client.send(serialize.parse({ text: 'SELECT no_such_function()' }), serialize.close({ type: 'S', name: 'q' }), serialize.sync());
+      client.send(serialize.parse({ text: 'SELECT abs(1, 2)' }), serialize.close({ type: 'S', name: 'q' }), serialize.sync());
       expect(errors(await client.untilReady()).map((e) => e.code)).toEqual(['42883']);
       client.send(serialize.parse({ name: 'q', text: 'SELECT id FROM public.orders' }), serialize.sync());
       expect(errors(await client.untilReady()).map((e) => e.code)).toEqual(['42501']);

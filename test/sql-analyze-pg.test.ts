@@ -8,12 +8,12 @@ import { startPostgres, type PostgresServer } from './fixtures/postgres.js';
 let pg: PostgresServer;
 let catalog: PostgresCatalog;
 
-/** Runs a parameterised query through psql: `$n` become psql literal variables, rows come back as JSON. */
+/** Runs a parameterised query through psql: `$n` become psql literal variables, rows come back as JSON on one line. */
 function psqlQuery(server: PostgresServer): QueryFunction {
   return async (sql, params) => {
     const variables = Object.fromEntries(params.map((p, i) => [`p${i + 1}`, String(p)]));
     const text = sql.replace(/\$(\d+)/g, (_, n: string) => `:'p${n}'`);
-    const out = await server.psql(`SET search_path = ''; SELECT coalesce(json_agg(q), '[]') FROM (${text}) q;`, variables);
+    const out = await server.psql(`SET search_path = ''; SELECT coalesce(json_agg(q)::jsonb, '[]') FROM (${text}) q;`, variables);
     return JSON.parse(out.trim().split('\n').pop() ?? '[]') as Array<Record<string, unknown>>;
   };
 }
@@ -79,6 +79,8 @@ describe('against PostgreSQL 15', () => {
       const op = await analyze(query, catalog);
       expect(op.action, query).toBe('read');
       for (const table of op.statements.flatMap((s) => s.reads)) expect(table).toMatch(/^(pg_catalog|information_schema)\./);
+      // What psql calls is a built-in, so the shipped policy asks no `exec` grant of a psql user.
+      for (const name of op.statements.flatMap((s) => s.functions)) expect(name, query).toMatch(/^pg_catalog\./);
     }
   });
 
@@ -149,6 +151,27 @@ describe('against PostgreSQL 15', () => {
       ['INSERT', ['public.pgbench_history'], false],
       ['END', [], false],
     ]);
+  });
+
+  it('reports a function by the schema Postgres may pick it from, and sees new functions after clear()', async () => {
+    const called = async (sql: string): Promise<string[]> => (await analyze(sql, catalog)).statements.flatMap((s) => s.functions);
+    expect(await called('SELECT count(*), lower(email) FROM users')).toEqual(['pg_catalog.count', 'pg_catalog.lower']);
+    expect(await called('SELECT refresh_stats()')).toEqual(['refresh_stats']);
+    await pg.psql(`
+      CREATE FUNCTION public.lower(integer) RETURNS integer LANGUAGE sql AS $$ SELECT $1 $$;
+      CREATE FUNCTION public.refresh_stats() RETURNS void LANGUAGE sql AS $$ SELECT $$;`);
+    try {
+      // The shim clears the catalog after every DDL statement it lets through, CREATE FUNCTION included.
+      catalog.clear();
+      // public.lower(integer) cannot take text, but the analysis does not resolve overloads: it may be picked.
+      expect(await called('SELECT lower(email) FROM users')).toEqual(['public.lower']);
+      expect(await called('SELECT pg_catalog.lower(email) FROM users')).toEqual(['pg_catalog.lower']);
+      expect(await called('SELECT refresh_stats()')).toEqual(['public.refresh_stats']);
+      expect(await called('SELECT sum(id) OVER (), string_agg(name, \',\') FROM users GROUP BY id')).toEqual(['pg_catalog.sum', 'pg_catalog.string_agg']);
+    } finally {
+      await pg.psql('DROP FUNCTION public.lower(integer); DROP FUNCTION public.refresh_stats();');
+      catalog.clear();
+    }
   });
 
   it('every statement it describes is one Postgres accepts (the analysis does not invent tables)', async () => {

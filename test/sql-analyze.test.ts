@@ -15,7 +15,7 @@ const catalog = new MemoryCatalog([
   table('information_schema', 'tables', ['table_schema', 'table_name']),
   view('public', 'contacts', ['uid', 'mail'], "SELECT u.id, u.email FROM public.users u WHERE u.name <> 'bot'"),
   view('public', 'shouty', ['loud'], 'SELECT upper(u.name) FROM public.users u'),
-]);
+], ['pg_catalog.count', 'pg_catalog.max', 'pg_catalog.now', 'pg_catalog.pg_read_file', 'pg_catalog.generate_series', 'pg_catalog.upper']);
 
 async function one(sql: string): Promise<StatementDescription> {
   const op = await analyze(sql, catalog);
@@ -100,7 +100,7 @@ describe('SELECT', () => {
     expect(uses(s, 'public.users', 'ssn')).toEqual(['filter']);
     expect(uses(s, 'public.users', 'name')).toEqual(['group', 'order', 'select']);
     expect(uses(s, 'public.users', 'email')).toEqual(['expression', 'group', 'order']);
-    expect(s.functions).toEqual(['count', 'max']);
+    expect(s.functions).toEqual(['pg_catalog.count', 'pg_catalog.max']);
   });
 
   it('resolves correlated subqueries, recursive CTEs and IN lists', async () => {
@@ -224,11 +224,79 @@ describe('other statements', () => {
     expect(later.action).toBe('write');
   });
 
-  it('DO and CALL are admin; functions are named as written', async () => {
+  it('DO and CALL are admin; functions are named by schema', async () => {
     expect((await analyze('DO $$ BEGIN PERFORM 1; END $$', catalog)).action).toBe('admin');
     const call = await one('CALL maint.vacuum_all(1)');
     expect(call).toMatchObject({ command: 'CALL', functions: ['maint.vacuum_all'] });
-    expect((await one("SELECT pg_catalog.PG_READ_FILE('x'), now()")).functions).toEqual(['pg_catalog.pg_read_file', 'now']);
+    expect((await one("SELECT pg_catalog.PG_READ_FILE('x'), now()")).functions).toEqual(['pg_catalog.pg_read_file', 'pg_catalog.now']);
+  });
+});
+
+describe('functions are reported by the schema that may supply them', () => {
+  const functions = new MemoryCatalog(
+    [
+      table('public', 'users', ['id', 'name']),
+      view('public', 'lowered', ['l'], 'SELECT lower(u.name) FROM public.users u'),
+    ],
+    ['pg_catalog.count', 'pg_catalog.lower', 'pg_catalog.upper', 'public.lower', 'sales.lower', 'public.evil', 'public.Evil'],
+  );
+  const called = async (sql: string, searchPath: string[] = ['public']): Promise<string[]> =>
+    (await analyze(sql, functions, { searchPath })).statements.flatMap((s) => s.functions);
+
+  it('a built-in only pg_catalog holds is pg_catalog.name; a user function is schema.name', async () => {
+    expect(await called('SELECT count(*), upper(name) FROM users')).toEqual(['pg_catalog.count', 'pg_catalog.upper']);
+    expect(await called('SELECT evil()')).toEqual(['public.evil']);
+    expect(await called('CALL evil()')).toEqual(['public.evil']);
+  });
+
+  it('a name another schema on the path also holds is reported there, wherever pg_catalog stands', async () => {
+    expect(await called('SELECT lower(id) FROM users')).toEqual(['public.lower']);
+    expect(await called('SELECT lower(id) FROM users', ['public', 'pg_catalog'])).toEqual(['public.lower']);
+    expect(await called('SELECT lower(id) FROM users', ['sales', 'public'])).toEqual(['sales.lower', 'public.lower']);
+    // Off the path, public.lower cannot be picked.
+    expect(await called('SELECT lower(id) FROM public.users', ['sales_archive'])).toEqual(['pg_catalog.lower']);
+  });
+
+  it('a qualified call names its schema; a database prefix is dropped; an unknown name stays as written', async () => {
+    expect(await called('SELECT pg_catalog.lower(name) FROM users')).toEqual(['pg_catalog.lower']);
+    expect(await called('SELECT postgres.public.evil()')).toEqual(['public.evil']);
+    expect(await called('SELECT nosuch(1)')).toEqual(['nosuch']);
+    expect(await called('SELECT other.evil()')).toEqual(['other.evil']);
+  });
+
+  it('a user function is reported wherever the statement calls it', async () => {
+    for (const sql of [
+      'SELECT * FROM evil()',
+      "SELECT * FROM ROWS FROM (evil(), upper('x')) AS r(a, b)",
+      'SELECT id FROM users ORDER BY evil()',
+      'SELECT id FROM users WHERE id = ANY (SELECT evil())',
+      'INSERT INTO users (id) VALUES (evil())',
+      'UPDATE users SET name = evil()::text WHERE id = 1',
+      'DELETE FROM users WHERE id = 1 RETURNING evil()',
+      'COPY (SELECT evil()) TO STDOUT',
+      'EXPLAIN ANALYZE SELECT evil()',
+      // DDL runs these: a volatile default for every existing row, an index expression, a conversion.
+      'ALTER TABLE users ADD COLUMN x bigint DEFAULT evil()',
+      'CREATE INDEX ON users ((evil()))',
+      'ALTER TABLE users ALTER COLUMN id TYPE bigint USING evil()',
+    ]) {
+      expect(await called(sql), sql).toContain('public.evil');
+    }
+  });
+
+  it('a quoted name keeps its case, so "Evil" is not evil; a name with a dot is refused', async () => {
+    expect(await called('SELECT "Evil"(), EVIL()')).toEqual(['public.Evil', 'public.evil']);
+    // Reported as written, "pg_catalog.evil" would read as a built-in.
+    await expect(called('SELECT "pg_catalog.evil"()')).rejects.toThrow(/contains a dot/);
+  });
+
+  it("a view's definition resolves its calls as stored, with only pg_catalog searched", async () => {
+    expect(await called('SELECT l FROM lowered')).toEqual(['pg_catalog.lower']);
+  });
+
+  it('statements after a call outside pg_catalog are refused in the same batch: it may change the search_path', async () => {
+    await expect(analyze('SELECT evil(); SELECT id FROM users', functions)).rejects.toThrow(/statement 2: .*search_path/);
+    expect((await analyze('SELECT count(*) FROM users; SELECT id FROM users', functions)).statements).toHaveLength(2);
   });
 });
 
@@ -280,7 +348,7 @@ describe('FROM items and scopes', () => {
 
   it('set-returning functions, TABLESAMPLE, XMLTABLE', async () => {
     const g = await one('SELECT g, u.email FROM generate_series(1, 3) g, users u WHERE u.id = g');
-    expect(g.functions).toEqual(['generate_series']);
+    expect(g.functions).toEqual(['pg_catalog.generate_series']);
     expect(uses(g, 'public.users', 'email')).toEqual(['select']);
     // A name the function might define does not hide an outer column of that name.
     const inner = await one('SELECT (SELECT ssn FROM generate_series(1, 1) AS f(x)) FROM users');

@@ -69,6 +69,62 @@ test_server_file_functions_need_admin if {
 	reasons == {"task nightly-orders-backup has no grant for admin on orders-db; ask for a task with --grant orders-db:admin"}
 }
 
+calling(function_names) := {
+	"command": "SELECT", "reads": ["public.orders"], "writes": [], "columns": [],
+	"functions": function_names, "has_where": false,
+}
+
+exec_evil := {"resource": "orders-db", "actions": ["exec"], "objects": ["public.evil"]}
+
+test_user_function_needs_exec_on_its_qualified_name if {
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], [calling(["public.evil"])])
+	reasons == {"task nightly-orders-backup has no grant for exec on orders-db (public.evil); ask for a task with --grant orders-db:exec:public.evil"}
+	grants.permitted with input as fx.postgres_request([fx.read_orders, exec_evil], [calling(["public.evil"])])
+	grants.permitted with input as fx.postgres_request(
+		[fx.read_orders, {"resource": "orders-db", "actions": ["exec"], "objects": ["public.*"]}],
+		[calling(["public.evil"])],
+	)
+	not grants.permitted with input as fx.postgres_request([fx.read_orders, exec_evil], [calling(["public.evil_twin"])])
+	not grants.permitted with input as fx.postgres_request([fx.read_orders, exec_evil], [calling(["sales.evil"])])
+}
+
+test_no_other_action_stands_for_exec if {
+	everything_but_exec := {"resource": "orders-db", "actions": ["read", "write", "admin"]}
+	not grants.permitted with input as fx.postgres_request([everything_but_exec], [calling(["public.evil"])])
+}
+
+test_a_function_found_in_no_schema_needs_exec_on_its_name if {
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], [calling(["evil"])])
+	reasons == {"task nightly-orders-backup has no grant for exec on orders-db (evil); ask for a task with --grant orders-db:exec:evil"}
+}
+
+test_builtins_need_only_the_statement_action if {
+	grants.permitted with input as fx.postgres_request(
+		[fx.read_orders],
+		[calling(["pg_catalog.count", "pg_catalog.lower", "information_schema._pg_expandarray"])],
+	)
+}
+
+test_state_changing_builtins_need_write if {
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], [calling(["pg_catalog.nextval"])])
+	reasons == {"task nightly-orders-backup has no grant for write on orders-db; ask for a task with --grant orders-db:write"}
+	grants.permitted with input as fx.postgres_request([fx.read_orders, fx.write_orders], [calling(["pg_catalog.nextval"])])
+	not grants.permitted with input as fx.postgres_request([fx.read_orders], [calling(["pg_catalog.pg_advisory_lock"])])
+	not grants.permitted with input as fx.postgres_request([fx.read_orders], [calling(["pg_catalog.lo_from_bytea"])])
+}
+
+test_a_user_function_named_like_a_builtin_needs_exec_not_the_builtins_action if {
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders, fx.write_orders], [calling(["public.nextval"])])
+	reasons == {"task nightly-orders-backup has no grant for exec on orders-db (public.nextval); ask for a task with --grant orders-db:exec:public.nextval"}
+}
+
+test_server_builtins_need_admin if {
+	every name in ["pg_catalog.pg_ls_waldir", "pg_catalog.pg_switch_wal", "pg_catalog.pg_terminate_backend", "pg_catalog.set_config"] {
+		reasons := grants.deny with input as fx.postgres_request([fx.read_orders, fx.write_orders], [calling([name])])
+		reasons == {"task nightly-orders-backup has no grant for admin on orders-db; ask for a task with --grant orders-db:admin"}
+	}
+}
+
 test_request_without_task_is_denied if {
 	request := object.remove(fx.postgres_request([fx.read_orders], [orders_select]), ["task"])
 	reasons := grants.deny with input as request

@@ -12,6 +12,14 @@ default admin_functions := []
 
 admin_functions := data.taskgate.catalog.postgres.admin_functions
 
+default write_functions := []
+
+write_functions := data.taskgate.catalog.postgres.write_functions
+
+# Schemas whose functions come with Postgres: calling one needs what the catalog says (nothing beyond the
+# statement's own action, unless it is listed). Every other function needs `exec` on its qualified name.
+builtin_function_schemas := {"pg_catalog", "information_schema"}
+
 http_read_methods := {"GET", "HEAD", "OPTIONS"}
 
 # ---------------------------------------------------------------------------------------------- postgres
@@ -34,10 +42,22 @@ needs contains {"action": action, "object": table} if {
 	action := write_action(statement_action(statement))
 }
 
+needs contains {"action": "exec", "object": name} if {
+	some statement in postgres_statements
+	some name in statement.functions
+	not builtin_function(name)
+}
+
+needs contains {"action": "write", "object": null} if {
+	some statement in postgres_statements
+	some name in statement.functions
+	catalog_function(name) in write_functions
+}
+
 needs contains {"action": "admin", "object": null} if {
 	some statement in postgres_statements
 	some name in statement.functions
-	admin_function(name)
+	catalog_function(name) in admin_functions
 }
 
 # A command the catalog does not list needs admin: what taskgate does not know is treated as the most powerful.
@@ -48,10 +68,19 @@ write_action(command_action) := "admin" if command_action == "admin"
 
 write_action(command_action) := "write" if command_action != "admin"
 
-# Functions are compared without their schema: pg_catalog.pg_read_file is pg_read_file.
-admin_function(name) if {
-	parts := split(lower(name), ".")
-	parts[count(parts) - 1] in admin_functions
+# The shim names each function by the schema that may supply it (`pg_catalog.count`, `public.refresh_stats`); a
+# name it found in no schema stays unqualified, and like any name outside the built-in schemas needs `exec`.
+builtin_function(name) if {
+	parts := split(name, ".")
+	count(parts) == 2
+	parts[0] in builtin_function_schemas
+}
+
+# The catalog lists built-ins by their pg_catalog name: public.nextval is a user function (exec), not nextval.
+catalog_function(name) := parts[1] if {
+	parts := split(name, ".")
+	count(parts) == 2
+	parts[0] == "pg_catalog"
 }
 
 # ---------------------------------------------------------------------------------------------- ssh

@@ -50,6 +50,14 @@ deny contains msg if {
 	msg := sprintf("statement %d of the postgres operation has no %s list", [i + 1, field])
 }
 
+# A function entry that is no string could not be judged at all: it would need nothing.
+deny contains msg if {
+	some i, statement in postgres_statements
+	some name in statement.functions
+	not is_string(name)
+	msg := sprintf("statement %d of the postgres operation has a function entry that is not a name: %v", [i + 1, name])
+}
+
 deny contains msg if {
 	some i, statement in postgres_statements
 	not is_boolean(statement.has_where)

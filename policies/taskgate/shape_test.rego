@@ -46,6 +46,12 @@ test_statement_must_say_whether_it_filters if {
 	reasons == {"statement 2 of the postgres operation does not say whether it has a WHERE clause (has_where)"}
 }
 
+test_function_entry_that_is_no_name_is_denied if {
+	statement := object.union(orders_select, {"functions": ["pg_catalog.count", 7]})
+	reasons := shape.deny with input as fx.postgres_request([fx.read_orders], [statement])
+	reasons == {"statement 1 of the postgres operation has a function entry that is not a name: 7"}
+}
+
 test_operation_without_statements_is_denied if {
 	reasons := shape.deny with input as fx.postgres_request([fx.read_orders], [])
 	reasons == {"the postgres operation lists no statements (input.operation.postgres.statements)"}

@@ -10,7 +10,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import type { DatabaseError, DataRowMessage, ParameterStatusMessage, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
 import { DeciderCallError, type DeciderClient } from '../../decider/server/client.js';
 import { statementAction } from './analyze/action.js';
-import { AnalysisError, type AnalyzeOptions, type BatchAnalysis, type Cursor, type StatementDescription } from './analyze/index.js';
+import { AnalysisError, mayChangeSearchPath, type AnalyzeOptions, type BatchAnalysis, type Cursor, type StatementDescription } from './analyze/index.js';
 import type { AnalysisCache, CacheScope } from './analyze/analysis-cache.js';
 import { normalizeConstants, type NormalizedQuery } from './analyze/normalize.js';
 import { loadParser, parseStatements } from './analyze/parse.js';
@@ -679,7 +679,7 @@ export class ClientSession {
   /** What an allowed statement changes for the analysis of later ones. */
   private noteEffects(statements: readonly StatementDescription[]): void {
     for (const statement of statements) {
-      if (!PATH_PRESERVING_COMMANDS.has(statement.command) || statement.functions.some((f) => f.split('.').pop() === 'set_config')) {
+      if (!PATH_PRESERVING_COMMANDS.has(statement.command) || statement.functions.some(mayChangeSearchPath)) {
         this.searchPathStale = true;
       }
       if (statementAction(statement) === 'admin') this.clearCatalogUntilIdle = true;

@@ -1,7 +1,7 @@
 // Analyses by statement shape, shared by a shim's sessions: a shape (normalize.ts) is analysed once per search_path
 // and user, not once per execution. Only analyses that depend on nothing but the text, the names in scope and the
 // catalog are kept (reads and writes of rows); the shim clears the cache whenever it clears the catalog (after DDL).
-import { analyzeBatch, type AnalyzeOptions, type BatchAnalysis, type PostgresOperation } from './index.js';
+import { analyzeBatch, mayChangeSearchPath, type AnalyzeOptions, type BatchAnalysis, type PostgresOperation } from './index.js';
 import type { SchemaCatalog } from './catalog.js';
 
 /** Commands whose analysis neither changes nor depends on session state beyond the search_path and user. */
@@ -68,6 +68,6 @@ const PREPARED_STATEMENT_WORDS = /prepare|execute|deallocate/i;
 function isCacheable(text: string, analysis: BatchAnalysis): boolean {
   if (PREPARED_STATEMENT_WORDS.test(text)) return false;
   return analysis.operation.statements.every(
-    (s) => CACHEABLE_COMMANDS.has(s.command) && !s.functions.some((f) => f.split('.').pop() === 'set_config'),
+    (s) => CACHEABLE_COMMANDS.has(s.command) && !s.functions.some(mayChangeSearchPath),
   );
 }

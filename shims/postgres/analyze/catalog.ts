@@ -1,4 +1,5 @@
-// What the analysis needs to know about the database: which relation a name means and what its columns are.
+// What the analysis needs to know about the database: which relation a name means and what its columns are, and
+// which schemas hold a function of a given name.
 // The shim implements it with catalog queries (postgres-catalog.ts); tests use memory-catalog.ts.
 
 export interface RelationInfo {
@@ -15,11 +16,16 @@ export interface RelationInfo {
 export interface SchemaCatalog {
   /** The relation `schema.name` exactly (no search_path), or undefined when there is none. */
   relation(schema: string, name: string): Promise<RelationInfo | undefined>;
+  /**
+   * Every schema holding a function, procedure or aggregate named exactly `name` (any argument types), in no
+   * particular order; empty when there is none.
+   */
+  functionSchemas(name: string): Promise<readonly string[]>;
 }
 
 /**
- * The schemas an unqualified relation name is looked up in, in order. Postgres searches pg_catalog first unless
- * the search_path names it somewhere else; `$user` must already be replaced by the shim.
+ * The schemas an unqualified relation or function name is looked up in, in order. Postgres searches pg_catalog
+ * first unless the search_path names it somewhere else; `$user` must already be replaced by the shim.
  */
 export function effectiveSearchPath(searchPath: readonly string[]): string[] {
   return searchPath.includes('pg_catalog') ? [...searchPath] : ['pg_catalog', ...searchPath];

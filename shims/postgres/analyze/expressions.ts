@@ -82,13 +82,18 @@ function walkChildren(value: unknown, use: ColumnUse, scope: Scope, ctx: WalkCon
 }
 
 function walkFunctionCall(call: FuncCall, use: ColumnUse, scope: Scope, ctx: WalkContext, sink: OriginSink): void {
-  const name = names(call.funcname).join('.');
-  refuseOpaqueReader(name);
-  ctx.recorder.function(name);
+  recordCall(call, ctx);
   for (const arg of call.args ?? []) walkExpression(arg, use, scope, ctx, sink);
   for (const sort of call.agg_order ?? []) walkExpression(sort, use, scope, ctx, sink);
   if (call.agg_filter) walkExpression(call.agg_filter, 'filter', scope, ctx, sink);
   if (call.over) walkWindow(call.over, scope, ctx, sink);
+}
+
+/** Records the functions a call may run, by schema; refuses one whose reads the analysis cannot see. */
+export function recordCall(call: FuncCall, ctx: WalkContext): void {
+  const parts = names(call.funcname);
+  refuseOpaqueReader(parts.join('.'));
+  for (const name of ctx.directory.functions(parts)) ctx.recorder.function(name);
 }
 
 /** PARTITION BY groups rows and ORDER BY sorts them, wherever the window is written. */

@@ -2,6 +2,7 @@
 import { batchAction } from './action.js';
 import type { SchemaCatalog } from './catalog.js';
 import { AnalysisError, positionAt } from './errors.js';
+import { mayChangeSearchPath } from './functions.js';
 import { fingerprintOf, loadParser, parseStatements } from './parse.js';
 import type { PostgresOperation, StatementDescription } from './operation.js';
 import { StatementRecorder } from './recorder.js';
@@ -10,6 +11,7 @@ import { currentSearchPath, POSTGRES_DEFAULT_SEARCH_PATH, type Cursor, type Sess
 import { describeStatement } from './statement.js';
 
 export { AnalysisError } from './errors.js';
+export { mayChangeSearchPath } from './functions.js';
 export type { SchemaCatalog, RelationInfo } from './catalog.js';
 export type * from './operation.js';
 export type { Cursor } from './session.js';
@@ -78,8 +80,9 @@ export async function analyzeBatch(text: string, catalog: SchemaCatalog, options
       const directory = await prefetchRelations(raw.stmt, catalog, currentSearchPath(session));
       const ctx = { recorder: new StatementRecorder(), directory, depth: 0 };
       const description = describeStatement(raw.stmt, statementText, ctx, session);
-      // set_config('search_path', ...) takes effect for the statements after it, with a value we may not know.
-      if (description.functions.some((name) => name.split('.').pop() === 'set_config')) session.searchPath = undefined;
+      // set_config('search_path', ...), called directly or by a user function, takes effect for the statements
+      // after it, with a value we may not know.
+      if (description.functions.some(mayChangeSearchPath)) session.searchPath = undefined;
       statements.push(description);
     } catch (error) {
       throw located(error, text, start, statements.length + 1, raws.length);

@@ -1,11 +1,29 @@
-// An in-memory SchemaCatalog for tests and tools: relations declared up front.
+// An in-memory SchemaCatalog for tests and tools: relations and functions declared up front.
 import type { RelationInfo, SchemaCatalog } from './catalog.js';
 
 export class MemoryCatalog implements SchemaCatalog {
   private readonly relations = new Map<string, RelationInfo>();
+  /** Function name -> the schemas holding one of that name. */
+  private readonly functions = new Map<string, Set<string>>();
 
-  constructor(relations: readonly RelationInfo[] = []) {
+  /** @param functions schema-qualified function names, e.g. `pg_catalog.count`, `public.refresh_stats` */
+  constructor(relations: readonly RelationInfo[] = [], functions: readonly string[] = []) {
     for (const relation of relations) this.add(relation);
+    for (const qualified of functions) this.addFunction(qualified);
+  }
+
+  addFunction(qualified: string): this {
+    const dot = qualified.indexOf('.');
+    if (dot <= 0) throw new Error(`function ${qualified} must be schema-qualified`);
+    const name = qualified.slice(dot + 1);
+    const schemas = this.functions.get(name) ?? new Set<string>();
+    schemas.add(qualified.slice(0, dot));
+    this.functions.set(name, schemas);
+    return this;
+  }
+
+  async functionSchemas(name: string): Promise<readonly string[]> {
+    return [...(this.functions.get(name) ?? [])];
   }
 
   add(relation: RelationInfo): this {

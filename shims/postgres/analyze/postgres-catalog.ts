@@ -14,29 +14,37 @@ SELECT c.oid::text AS oid, c.relkind::text AS relkind,
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'f', 'm', 'v', 'S')`;
 
+// Functions, procedures, aggregates and window functions alike: a call may name any of them.
+const FUNCTION_SCHEMAS_SQL = `
+SELECT DISTINCT n.nspname AS schema
+FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE p.proname = $1`;
+
 /**
  * Answers from the database, caching every answer (including "no such relation") until `clear()`; the shim
  * clears after DDL. `query` must run with an empty search_path so pg_get_viewdef qualifies every relation.
  */
 export class PostgresCatalog implements SchemaCatalog {
-  private readonly cache = new Map<string, Promise<RelationInfo | undefined>>();
+  private readonly relations = new Map<string, Promise<RelationInfo | undefined>>();
+  private readonly functions = new Map<string, Promise<readonly string[]>>();
 
   constructor(private readonly query: QueryFunction) {}
 
   relation(schema: string, name: string): Promise<RelationInfo | undefined> {
-    const key = `${schema}\u0000${name}`;
-    let answer = this.cache.get(key);
-    if (answer === undefined) {
-      answer = this.load(schema, name);
-      // A failed lookup must not be remembered: the next statement asks again.
-      answer.catch(() => this.cache.delete(key));
-      this.cache.set(key, answer);
-    }
-    return answer;
+    return cached(this.relations, `${schema}\u0000${name}`, () => this.load(schema, name));
   }
 
+  functionSchemas(name: string): Promise<readonly string[]> {
+    return cached(this.functions, name, async () => {
+      const rows = await this.query(FUNCTION_SCHEMAS_SQL, [name]);
+      return rows.map((row) => String(row.schema));
+    });
+  }
+
+  /** Forgets every answer; CREATE FUNCTION and CREATE SCHEMA are DDL, so the shim clears after them too. */
   clear(): void {
-    this.cache.clear();
+    this.relations.clear();
+    this.functions.clear();
   }
 
   private async load(schema: string, name: string): Promise<RelationInfo | undefined> {
@@ -49,4 +57,15 @@ export class PostgresCatalog implements SchemaCatalog {
     }
     return { schema, name, kind: 'table', columns };
   }
+}
+
+function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let answer = cache.get(key);
+  if (answer === undefined) {
+    answer = load();
+    // A failed lookup must not be remembered: the next statement asks again.
+    answer.catch(() => cache.delete(key));
+    cache.set(key, answer);
+  }
+  return answer;
 }

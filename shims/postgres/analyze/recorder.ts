@@ -16,8 +16,9 @@ export class StatementRecorder {
     this.writes.add(table);
   }
 
+  /** `name` as Postgres stores it (the parser folds unquoted names): `"Evil"()` is not `evil()`. */
   function(name: string): void {
-    this.functions.add(name.toLowerCase());
+    this.functions.add(name);
   }
 
   /** Records each origin with `use`; a computed value returned to the client is an expression (see Origin). */

@@ -1,8 +1,10 @@
 // Looks up, before the (synchronous) walk, every relation a statement names, and the relations of the views it
-// reaches, so the walk can resolve names without waiting on the database.
+// reaches, and the schemas holding each function they call unqualified, so the walk can resolve names without
+// waiting on the database.
 import type { Node, SelectStmt } from 'libpg-query';
 import { effectiveSearchPath, type RelationInfo, type SchemaCatalog } from './catalog.js';
 import { AnalysisError } from './errors.js';
+import { calledFunctions, unqualifiedFunctionNames } from './functions.js';
 import { as } from './nodes.js';
 import { parseStatements } from './parse.js';
 
@@ -14,6 +16,8 @@ export interface RelationDirectory {
   find(schema: string | undefined, name: string): RelationInfo | undefined;
   /** The parsed query of a view found by `find`. */
   viewQuery(view: RelationInfo): SelectStmt;
+  /** The schema-qualified functions a call of `parts` may run (functions.ts). */
+  functions(parts: readonly string[]): string[];
   /** The search_path unqualified names were resolved with. */
   readonly searchPath: readonly string[];
   /** The same relations, resolved as a view's definition is: unqualified names only in pg_catalog. */
@@ -34,9 +38,13 @@ export async function prefetchRelations(
     if (!known.has(key)) known.set(key, await catalog.relation(schema, name));
     return known.get(key);
   };
+  const functionSchemas = new Map<string, readonly string[]>();
   const path = effectiveSearchPath(searchPath);
 
   const visit = async (subtree: unknown, schemas: readonly string[], depth: number): Promise<void> => {
+    for (const name of unqualifiedFunctionNames(subtree)) {
+      if (!functionSchemas.has(name)) functionSchemas.set(name, await catalog.functionSchemas(name));
+    }
     for (const { schemaname, relname } of relationNames(subtree)) {
       const found = schemaname ? await lookup(schemaname, relname) : await firstFound(schemas, relname, lookup);
       if (found?.kind !== 'view') continue;
@@ -48,10 +56,14 @@ export async function prefetchRelations(
     }
   };
   await visit(tree, path, 0);
-  return directory(known, searchPath);
+  return directory(known, functionSchemas, searchPath);
 }
 
-function directory(known: ReadonlyMap<string, RelationInfo | undefined>, searchPath: readonly string[]): RelationDirectory {
+function directory(
+  known: ReadonlyMap<string, RelationInfo | undefined>,
+  functionSchemas: ReadonlyMap<string, readonly string[]>,
+  searchPath: readonly string[],
+): RelationDirectory {
   const path = effectiveSearchPath(searchPath);
   return {
     searchPath,
@@ -62,8 +74,9 @@ function directory(known: ReadonlyMap<string, RelationInfo | undefined>, searchP
       }
       return undefined;
     },
+    functions: (parts) => calledFunctions(parts, (name) => functionSchemas.get(name), searchPath),
     viewQuery: viewQueryOf,
-    forViewDefinition: () => directory(known, []),
+    forViewDefinition: () => directory(known, functionSchemas, []),
   };
 }
 

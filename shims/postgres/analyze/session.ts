@@ -31,7 +31,9 @@ export interface Cursor {
 /** The schemas names resolve in now, or an error when an earlier statement made that unknowable. */
 export function currentSearchPath(session: SessionState): string[] {
   if (!session.searchPath) {
-    throw new AnalysisError('an earlier statement of this batch changed the search_path with set_config; send the statements after it as a separate batch');
+    throw new AnalysisError(
+      'an earlier statement of this batch may have changed the search_path (set_config, or a function outside pg_catalog); send the statements after it as a separate batch',
+    );
   }
   return session.searchPath.map((schema) => {
     if (schema !== '$user') return schema;

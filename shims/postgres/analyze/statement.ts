@@ -4,7 +4,7 @@ import { creationSchema } from './catalog.js';
 import type { SessionState } from './session.js';
 import { firstKeyword } from './command.js';
 import { AnalysisError } from './errors.js';
-import { walkExpression, type WalkContext } from './expressions.js';
+import { recordCall, walkExpression, type WalkContext } from './expressions.js';
 import { qualifiedName, resolveRelation } from './from.js';
 import { describeModification } from './modify.js';
 import { as, descendants, expectFields, kindOf, names, stringOf } from './nodes.js';
@@ -278,6 +278,12 @@ function describeAdmin(node: Node, text: string, ctx: WalkContext): StatementDes
       if (relation) ctx.recorder.write(newRelationName(relation, ctx));
     }
     for (const relation of bareRelations(node)) ctx.recorder.write(newRelationName(relation, ctx));
+    // DDL may run the calls it holds (a volatile DEFAULT for every existing row, an index expression, ALTER ...
+    // USING), so they are reported as if the statement made them.
+    for (const descendant of descendants(node)) {
+      const call = as(descendant, 'FuncCall');
+      if (call) recordCall(call, ctx);
+    }
   }
   const drop = as(node, 'DropStmt');
   if (drop && TABLE_OBJECTS.has(drop.removeType ?? '')) {
