@@ -3,6 +3,7 @@
 // its bare name: `lower(x)` runs public.lower when public holds a better-matching overload or precedes pg_catalog.
 import { effectiveSearchPath } from './catalog.js';
 import { AnalysisError } from './errors.js';
+import { objectsIn } from './nodes.js';
 
 /** The schemas holding a function of a name, as looked up before the walk; undefined when it was not looked up. */
 export type FunctionHolders = (name: string) => readonly string[] | undefined;
@@ -32,17 +33,9 @@ export function calledFunctions(parts: readonly string[], holders: FunctionHolde
 
 /** The unqualified names of every function a subtree calls (FuncCall nodes and CALL's embedded call). */
 export function* unqualifiedFunctionNames(value: unknown): Generator<string> {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (Array.isArray(item)) {
-      for (const element of item) stack.push(element);
-    } else if (item !== null && typeof item === 'object') {
-      const record = item as Record<string, unknown>;
-      const name = Array.isArray(record.funcname) && record.funcname.length === 1 ? stringValue(record.funcname[0]) : undefined;
-      if (name !== undefined) yield name;
-      for (const key in record) stack.push(record[key]);
-    }
+  for (const record of objectsIn(value)) {
+    const name = Array.isArray(record.funcname) && record.funcname.length === 1 ? stringValue(record.funcname[0]) : undefined;
+    if (name !== undefined) yield name;
   }
 }
 

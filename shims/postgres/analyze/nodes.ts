@@ -48,17 +48,25 @@ export function expectFields(kind: string, body: object, known: ReadonlySet<stri
   }
 }
 
-/** Every node in a subtree, depth first; for generic searches such as "every table this DDL names". */
-export function* descendants(value: unknown): Generator<Node> {
+/** Every object in a subtree (nodes and the typed fields embedded in them), depth first. */
+export function* objectsIn(value: unknown): Generator<Record<string, unknown>> {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const item = stack.pop();
     if (Array.isArray(item)) {
       for (const element of item) stack.push(element);
     } else if (item !== null && typeof item === 'object') {
-      const keys = Object.keys(item);
-      if (keys.length === 1 && /^[A-Z]/.test(keys[0])) yield item as Node;
-      for (const key of keys) stack.push((item as Record<string, unknown>)[key]);
+      const record = item as Record<string, unknown>;
+      yield record;
+      for (const key in record) stack.push(record[key]);
     }
+  }
+}
+
+/** Every node in a subtree, depth first; for generic searches such as "every table this DDL names". */
+export function* descendants(value: unknown): Generator<Node> {
+  for (const record of objectsIn(value)) {
+    const keys = Object.keys(record);
+    if (keys.length === 1 && /^[A-Z]/.test(keys[0])) yield record as Node;
   }
 }

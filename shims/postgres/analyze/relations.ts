@@ -5,7 +5,7 @@ import type { Node, SelectStmt } from 'libpg-query';
 import { effectiveSearchPath, type RelationInfo, type SchemaCatalog } from './catalog.js';
 import { AnalysisError } from './errors.js';
 import { calledFunctions, unqualifiedFunctionNames } from './functions.js';
-import { as } from './nodes.js';
+import { as, objectsIn } from './nodes.js';
 import { parseStatements } from './parse.js';
 
 /** Views may be defined over views; a chain deeper than this is treated as a cycle. */
@@ -107,17 +107,7 @@ export function viewQueryOf(view: RelationInfo): SelectStmt {
 
 /** Every relation name (RangeVar) in a subtree, wrapped as a node or embedded as a typed field. */
 function* relationNames(value: unknown): Generator<{ schemaname?: string; relname: string }> {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (Array.isArray(item)) {
-      for (const element of item) stack.push(element);
-    } else if (item !== null && typeof item === 'object') {
-      const record = item as Record<string, unknown>;
-      if (typeof record.relname === 'string') {
-        yield { schemaname: record.schemaname as string | undefined, relname: record.relname };
-      }
-      for (const key in record) stack.push(record[key]);
-    }
+  for (const record of objectsIn(value)) {
+    if (typeof record.relname === 'string') yield { schemaname: record.schemaname as string | undefined, relname: record.relname };
   }
 }
