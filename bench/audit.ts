@@ -40,6 +40,7 @@ function sampleDecision(i: number): DecisionEntry {
             writes: [],
             columns: [{ table: 'public.users', column: 'ssn', use: 'select' }],
             functions: [],
+            settings: [],
             has_where: true,
           },
         ],

@@ -47,6 +47,7 @@ const OPERATION = {
           { table: 'public.orders', column: 'id', use: 'filter' },
         ],
         functions: [],
+        settings: [],
         has_where: true,
       },
     ],

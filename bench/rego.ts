@@ -56,6 +56,7 @@ export function realisticInput(): unknown {
             writes: [],
             columns: [...columns, { table: 'public.orders', column: 'created_at', use: 'where' }],
             functions: ['pg_catalog.now'],
+            settings: [],
             has_where: true,
           },
         ],

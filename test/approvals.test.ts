@@ -385,7 +385,7 @@ describe('decideWithApprovals with the shipped policy', () => {
     operation: {
       kind: 'postgres', action: 'write',
       postgres: { text: 'DELETE FROM public.orders', fingerprint: 'f1',
-        statements: [{ command: 'DELETE', reads: [], writes: ['public.orders'], columns: [], functions: [], has_where: false }] },
+        statements: [{ command: 'DELETE', reads: [], writes: ['public.orders'], columns: [], functions: [], settings: [], has_where: false }] },
     },
   };
 

@@ -39,6 +39,7 @@ beforeAll(async () => {
       WITH gone AS (DELETE FROM public.victims RETURNING 1) SELECT count(*) FROM gone $$;
     CREATE FUNCTION public.lower(integer) RETURNS integer LANGUAGE sql AS $$ SELECT $1 $$;
     CREATE SEQUENCE public.order_ids;
+    CREATE ROLE bystander;
     CREATE SCHEMA shadow;
     CREATE TABLE shadow.orders (id int, total numeric);
     INSERT INTO shadow.orders VALUES (99, 990);
@@ -264,6 +265,60 @@ describe('standard_conforming_strings', () => {
       client.close();
     }
     await tablesUntouched();
+  });
+});
+
+describe('server settings a read task must not change', () => {
+  const reason = (setting: string): string =>
+    `may not change the server setting ${setting} on ${RESOURCE}: read covers only the session settings of catalog.postgres.session_settings; ask for a task with --grant ${RESOURCE}:admin`;
+
+  it('refuses SET of session_replication_role and log_statement, in any case or quoting, and the settings stay', async () => {
+    const c = await connected(NARROW);
+    try {
+      const logStatement = (await c.query('SHOW log_statement')).rows;
+      const attempts: Array<[string, string]> = [
+        ['SET session_replication_role = replica', 'session_replication_role'],
+        ['SET LOCAL "Session_Replication_Role" TO replica', 'session_replication_role'],
+        ["SET log_statement = 'none'", 'log_statement'],
+        ["SET application_name = 'x'; SET SESSION log_statement TO 'none'", 'log_statement'],
+      ];
+      for (const [sql, setting] of attempts) {
+        const e = await rejection(c.query(sql));
+        expect(e.code, sql).toBe('42501');
+        expect(e.message, sql).toContain(reason(setting));
+      }
+      expect((await c.query('SHOW session_replication_role')).rows).toEqual([{ session_replication_role: 'origin' }]);
+      expect((await c.query('SHOW log_statement')).rows).toEqual(logStatement);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('refuses a quoted, mixed-case ROLE as the SET ROLE it is, so the session keeps its user', async () => {
+    const c = await connected(NARROW);
+    try {
+      const user = (await c.query('SELECT current_user AS u')).rows;
+      const e = await rejection(c.query('SET "ROLE" = bystander'));
+      expect(e.code).toBe('42501');
+      expect(e.message).toContain(`has no grant for admin on ${RESOURCE}`);
+      expect((await c.query('SELECT current_user AS u')).rows).toEqual(user);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('allows the session settings clients send, such as application_name and statement_timeout', async () => {
+    const c = await connected(NARROW);
+    try {
+      await c.query("SET application_name = 'x'");
+      await c.query("SET statement_timeout = '5s'");
+      await c.query('RESET ALL');
+      await c.query("SET application_name = 'x'; SET statement_timeout = '5s'");
+      expect((await c.query('SHOW application_name')).rows).toEqual([{ application_name: 'x' }]);
+      expect((await c.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '5s' }]);
+    } finally {
+      await c.end();
+    }
   });
 });
 

@@ -48,7 +48,7 @@ describe('SELECT', () => {
     expect(op.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(op.statements).toEqual([
       {
-        command: 'SELECT', reads: ['public.users'], writes: [], functions: [], has_where: true,
+        command: 'SELECT', reads: ['public.users'], writes: [], functions: [], settings: [], has_where: true,
         columns: [col('public.users', 'id', 'select'), col('public.users', 'email', 'select'), col('public.users', 'id', 'filter')],
       },
     ]);
@@ -202,6 +202,54 @@ describe('other statements', () => {
     const op = await analyze("BEGIN; SET statement_timeout = '1s'; SHOW work_mem; SAVEPOINT a; ROLLBACK TO a; COMMIT; SET ROLE admin; SET SESSION AUTHORIZATION bob; RESET ROLE", catalog);
     expect(op.statements.map((s) => s.command)).toEqual(['BEGIN', 'SET', 'SHOW', 'SAVEPOINT', 'ROLLBACK', 'COMMIT', 'SET ROLE', 'SET ROLE', 'RESET']);
     expect(op.action).toBe('admin');
+  });
+
+  it('SET and RESET name the settings they change, in lower case as Postgres matches them', async () => {
+    const settingsOf = async (sql: string): Promise<string[][]> => (await analyze(sql, catalog)).statements.map((s) => s.settings);
+    expect(await settingsOf("SET session_replication_role = replica; SET LOCAL Log_Statement = 'none'; SET SESSION \"Application_Name\" TO 'x'")).toEqual([
+      ['session_replication_role'], ['log_statement'], ['application_name'],
+    ]);
+    expect(await settingsOf("SET TIME ZONE 'UTC'; SET timezone TO DEFAULT; RESET work_mem; RESET ALL; SET work_mem FROM CURRENT; SET app.tenant_id = '7'")).toEqual([
+      ['timezone'], ['timezone'], ['work_mem'], ['all'], ['work_mem'], ['app.tenant_id'],
+    ]);
+    expect(await settingsOf("SET SCHEMA 'sales'; SET NAMES 'UTF8'; SET XML OPTION DOCUMENT")).toEqual([['search_path'], ['client_encoding'], ['xmloption']]);
+    expect(await settingsOf('SET ROLE admin; RESET ROLE; SET SESSION AUTHORIZATION DEFAULT')).toEqual([['role'], ['role'], ['session_authorization']]);
+    // Postgres folds ASCII letters only: a Kelvin sign is no k, so this is a setting of its own, not work_mem.
+    expect(await settingsOf('SET "WOR\u212A_MEM" = 1')).toEqual([['wor\u212A_mem']]);
+  });
+
+  it('SET TRANSACTION names the transaction settings it sets, SET SESSION CHARACTERISTICS their defaults', async () => {
+    const op = await analyze(
+      "BEGIN; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE; SET TRANSACTION SNAPSHOT '00000003-0000001B-1'; COMMIT; " +
+        'SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ WRITE',
+      catalog,
+    );
+    expect(op.statements.map((s) => [s.command, s.settings])).toEqual([
+      ['BEGIN', []],
+      ['SET', ['transaction_isolation', 'transaction_read_only', 'transaction_deferrable']],
+      ['SET', ['transaction_snapshot']],
+      ['COMMIT', []],
+      ['SET', ['default_transaction_isolation', 'default_transaction_read_only']],
+    ]);
+  });
+
+  it('every other statement changes no setting, but DISCARD ALL resets them all', async () => {
+    const op = await analyze('SELECT id FROM orders; SET CONSTRAINTS ALL DEFERRED; SHOW log_statement; DISCARD PLANS; DISCARD ALL', catalog);
+    expect(op.statements.map((s) => [s.command, s.settings])).toEqual([['SELECT', []], ['SET', []], ['SHOW', []], ['DISCARD', []], ['DISCARD', ['all']]]);
+    expect((await one("SELECT set_config('log_statement', 'none', false)")).settings).toEqual([]);
+  });
+
+  it('a quoted, mixed-case ROLE, SESSION AUTHORIZATION or search_path is what its lower-case name is', async () => {
+    // Postgres matches setting names regardless of case: `SET "ROLE" = x` changes the role.
+    const op = await analyze('SET "ROLE" = admin; SET "Session_Authorization" = bob; RESET "Role"', catalog);
+    expect(op.statements.map((s) => [s.command, s.settings])).toEqual([['SET ROLE', ['role']], ['SET ROLE', ['session_authorization']], ['RESET', ['role']]]);
+    expect(op.action).toBe('admin');
+    const path = await analyze('SET "Search_Path" = sales; SELECT id FROM orders', catalog);
+    expect(path.statements[1].reads).toEqual(['sales.orders']);
+    // RESET ALL resets the search_path, but not the role, which `$user` follows.
+    const options = { searchPath: ['$user', 'public'], sessionUser: 'app' };
+    const resetAll = await analyze('SET ROLE sales; SET search_path = public; RESET ALL; SELECT id FROM orders', catalog, options);
+    expect(resetAll.statements[3].reads).toEqual(['sales.orders']);
   });
 
   it('EXPLAIN plans; EXPLAIN ANALYZE is described as what it runs', async () => {

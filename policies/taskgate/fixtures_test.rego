@@ -39,8 +39,12 @@ statement(command, reads, writes, columns, has_where) := {
 	"writes": writes,
 	"columns": columns,
 	"functions": [],
+	"settings": [],
 	"has_where": has_where,
 }
+
+# SET (or RESET) of the named settings, as the shim describes it.
+setting(command, names) := object.union(statement(command, [], [], [], false), {"settings": names})
 
 select_from(table, column_names) := statement("SELECT", [table], [], columns(table, column_names, "select"), false)
 

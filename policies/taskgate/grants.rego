@@ -73,11 +73,23 @@ deny contains msg if {
 
 deny contains msg if {
 	input.task
-	some action in {need.action | some need in uncovered}
+	some action in {need.action | some need in uncovered; not need.setting}
 	objects := objects_of(uncovered, action)
 	msg := concat("", [
 		"task ", names.task, " has no grant for ", action_on_resource(action, objects),
 		"; ask for a task with ", grant_flags(action, objects),
+	])
+}
+
+# A setting needs admin on the resource as a whole; the reason says which setting, since that is what to fix.
+deny contains msg if {
+	input.task
+	some need in uncovered
+	need.setting
+	msg := concat("", [
+		"task ", names.task, " may not change the server setting ", names.text(need.setting), " on ", names.resource,
+		": read covers only the session settings of catalog.postgres.session_settings; ask for a task with ",
+		grant_flags(need.action, []),
 	])
 }
 

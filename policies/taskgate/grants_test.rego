@@ -63,7 +63,7 @@ test_unknown_command_needs_admin if {
 test_server_file_functions_need_admin if {
 	read_file := {
 		"command": "SELECT", "reads": [], "writes": [], "columns": [],
-		"functions": ["pg_catalog.pg_read_file"], "has_where": false,
+		"functions": ["pg_catalog.pg_read_file"], "settings": [], "has_where": false,
 	}
 	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], [read_file])
 	reasons == {"task nightly-orders-backup has no grant for admin on orders-db; ask for a task with --grant orders-db:admin"}
@@ -71,7 +71,7 @@ test_server_file_functions_need_admin if {
 
 calling(function_names) := {
 	"command": "SELECT", "reads": ["public.orders"], "writes": [], "columns": [],
-	"functions": function_names, "has_where": false,
+	"functions": function_names, "settings": [], "has_where": false,
 }
 
 exec_evil := {"resource": "orders-db", "actions": ["exec"], "objects": ["public.evil"]}
@@ -188,4 +188,49 @@ test_http_reads_and_writes_need_their_action_and_path if {
 	not grants.permitted with input as fx.http_request([grant], "POST", "/v1/invoices/42")
 	not grants.permitted with input as fx.http_request([grant], "GET", "/v1/customers/42")
 	not grants.permitted with input as fx.http_request([grant], "GET", "/v1/invoices/42/lines")
+}
+
+# ---------------------------------------------------------------------------------------------- settings
+
+setting_reason(name) := concat("", [
+	"task nightly-orders-backup may not change the server setting ", name,
+	" on orders-db: read covers only the session settings of catalog.postgres.session_settings; ask for a task with --grant orders-db:admin",
+])
+
+test_session_settings_need_only_read if {
+	every names in [["application_name"], ["statement_timeout"], ["search_path"], ["transaction_isolation", "transaction_read_only"], ["all"]] {
+		grants.permitted with input as fx.postgres_request([fx.read_orders], [fx.setting("SET", names)])
+	}
+	grants.permitted with input as fx.postgres_request([fx.read_orders], [fx.setting("RESET", ["all"])])
+}
+
+test_server_settings_need_admin_and_the_reason_names_them if {
+	batch := [fx.setting("SET", ["application_name"]), fx.setting("SET", ["session_replication_role"]), fx.setting("RESET", ["log_statement"])]
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], batch)
+	reasons == {setting_reason("session_replication_role"), setting_reason("log_statement")}
+	admin := {"resource": "orders-db", "actions": ["read", "admin"]}
+	grants.permitted with input as fx.postgres_request([admin], batch)
+}
+
+# A custom setting may be what a row security policy reads (`app.tenant_id`); a name in another case than the
+# catalog's is not assumed to be the listed one.
+test_unlisted_spellings_and_custom_settings_need_admin if {
+	every name in ["app.tenant_id", "Application_Name", "work_mem"] {
+		reasons := grants.deny with input as fx.postgres_request([fx.read_orders], [fx.setting("SET", [name])])
+		reasons == {setting_reason(name)}
+	}
+}
+
+test_settings_need_admin_without_a_session_settings_list if {
+	not grants.permitted with input as fx.postgres_request([fx.read_orders], [fx.setting("SET", ["application_name"])])
+		with data.taskgate.catalog.postgres.session_settings as []
+}
+
+test_ddl_and_a_setting_give_both_reasons if {
+	batch := [fx.statement("CREATE", [], ["public.orders"], [], false), fx.setting("SET", ["log_statement"])]
+	reasons := grants.deny with input as fx.postgres_request([fx.read_orders], batch)
+	reasons == {
+		"task nightly-orders-backup has no grant for admin on orders-db (public.orders); ask for a task with --grant orders-db:admin:public.orders",
+		setting_reason("log_statement"),
+	}
 }

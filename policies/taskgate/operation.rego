@@ -1,6 +1,7 @@
 # What an operation needs from the grants of its task, derived from the shim's description: a set of
 # {"action": ..., "object": ...} pairs, where the object is the table, command, path or address the action
-# touches, or null when the action concerns the resource as a whole (BEGIN, SELECT 1, an interactive shell).
+# touches, or null when the action concerns the resource as a whole (BEGIN, SELECT 1, an interactive shell). A
+# need that comes from changing a server setting also names it (`setting`), for the reason.
 package taskgate.operation
 
 # Without a catalog every command needs admin, so a missing catalog closes the policy instead of opening it.
@@ -15,6 +16,11 @@ admin_functions := data.taskgate.catalog.postgres.admin_functions
 default write_functions := []
 
 write_functions := data.taskgate.catalog.postgres.write_functions
+
+# Without the list every setting needs admin.
+default session_settings := []
+
+session_settings := data.taskgate.catalog.postgres.session_settings
 
 # Schemas whose functions come with Postgres: calling one needs what the catalog says (nothing beyond the
 # statement's own action, unless it is listed). Every other function needs `exec` on its qualified name.
@@ -58,6 +64,14 @@ needs contains {"action": "admin", "object": null} if {
 	some statement in postgres_statements
 	some name in statement.functions
 	catalog_function(name) in admin_functions
+}
+
+# A setting that is not the session's own (its replication role, what the server logs, a custom setting a row
+# security policy reads) needs admin. The need names the setting, so that the reason can say why admin is asked.
+needs contains {"action": "admin", "object": null, "setting": name} if {
+	some statement in postgres_statements
+	some name in statement.settings
+	not name in session_settings
 }
 
 # A command the catalog does not list needs admin: what taskgate does not know is treated as the most powerful.

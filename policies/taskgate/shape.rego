@@ -45,7 +45,7 @@ deny contains msg if {
 
 deny contains msg if {
 	some i, statement in postgres_statements
-	some field in ["reads", "writes", "columns", "functions"]
+	some field in ["reads", "writes", "columns", "functions", "settings"]
 	not is_array(statement[field])
 	msg := sprintf("statement %d of the postgres operation has no %s list", [i + 1, field])
 }
@@ -56,6 +56,14 @@ deny contains msg if {
 	some name in statement.functions
 	not is_string(name)
 	msg := sprintf("statement %d of the postgres operation has a function entry that is not a name: %v", [i + 1, name])
+}
+
+# Likewise a setting entry: the policy could not tell which setting it changes.
+deny contains msg if {
+	some i, statement in postgres_statements
+	some name in statement.settings
+	not is_string(name)
+	msg := sprintf("statement %d of the postgres operation has a setting entry that is not a name: %v", [i + 1, name])
 }
 
 deny contains msg if {

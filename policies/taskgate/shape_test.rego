@@ -37,6 +37,7 @@ test_statement_without_its_lists_is_denied if {
 		"statement 1 of the postgres operation has no writes list",
 		"statement 1 of the postgres operation has no columns list",
 		"statement 1 of the postgres operation has no functions list",
+		"statement 1 of the postgres operation has no settings list",
 	}
 }
 
@@ -50,6 +51,12 @@ test_function_entry_that_is_no_name_is_denied if {
 	statement := object.union(orders_select, {"functions": ["pg_catalog.count", 7]})
 	reasons := shape.deny with input as fx.postgres_request([fx.read_orders], [statement])
 	reasons == {"statement 1 of the postgres operation has a function entry that is not a name: 7"}
+}
+
+test_setting_entry_that_is_no_name_is_denied if {
+	statement := fx.setting("SET", ["application_name", {"name": "session_replication_role"}])
+	reasons := shape.deny with input as fx.postgres_request([fx.read_orders], [statement])
+	reasons == {`statement 1 of the postgres operation has a setting entry that is not a name: {"name": "session_replication_role"}`}
 }
 
 test_operation_without_statements_is_denied if {

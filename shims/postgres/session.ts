@@ -1079,7 +1079,7 @@ function maskedSources(origin: ColumnOrigin, masks: readonly MaskRule[]): MaskRu
   return masks.filter((m) => isMaskMethod(m.method) && origin.sources.some((s) => s.table === m.table && (s.column === m.column || s.column === '*')));
 }
 
-const EMPTY_STATEMENT: StatementDescription = { command: '', reads: [], writes: [], columns: [], functions: [], has_where: false };
+const EMPTY_STATEMENT: StatementDescription = { command: '', reads: [], writes: [], columns: [], functions: [], settings: [], has_where: false };
 
 /** Allow, or mask with a non-empty list of methods the shim knows; anything else is refused. */
 function admissible(decision: Decision): boolean {

@@ -16,6 +16,8 @@ export interface StatementDescription {
   writes: string[];
   columns: ColumnReference[];
   functions: string[];
+  /** Server settings the statement changes (SET, RESET), lower case as Postgres matches them; `all` for RESET ALL. */
+  settings: string[];
   has_where: boolean;
 }
 

@@ -1,4 +1,4 @@
-// Collects one statement's description as the walk finds tables, columns and functions, in order, without repeats.
+// Collects one statement's description as the walk finds tables, columns, functions and settings, in order, without repeats.
 import type { ColumnReference, ColumnUse, StatementDescription } from './operation.js';
 import type { Origin } from './scope.js';
 
@@ -7,6 +7,7 @@ export class StatementRecorder {
   private readonly writes = new Set<string>();
   private readonly columns = new Map<string, ColumnReference>();
   private readonly functions = new Set<string>();
+  private readonly settings = new Set<string>();
 
   read(table: string): void {
     this.reads.add(table);
@@ -19,6 +20,11 @@ export class StatementRecorder {
   /** `name` as Postgres stores it (the parser folds unquoted names): `"Evil"()` is not `evil()`. */
   function(name: string): void {
     this.functions.add(name);
+  }
+
+  /** `name` in lower case, as Postgres matches setting names. */
+  setting(name: string): void {
+    this.settings.add(name);
   }
 
   /** Records each origin with `use`; a computed value returned to the client is an expression (see Origin). */
@@ -37,6 +43,7 @@ export class StatementRecorder {
       writes: [...this.writes],
       columns: [...this.columns.values()],
       functions: [...this.functions],
+      settings: [...this.settings],
       has_where: hasWhere,
     };
   }

@@ -83,8 +83,10 @@ export function describeStatement(node: Node, text: string, ctx: WalkContext, se
   }
   const discard = as(node, 'DiscardStmt');
   if (discard) {
-    // DISCARD ALL drops every prepared statement and cursor of the session, as DEALLOCATE ALL and CLOSE ALL do.
+    // DISCARD ALL drops every prepared statement and cursor of the session, as DEALLOCATE ALL and CLOSE ALL do,
+    // and resets every setting, as RESET ALL does.
     if (discard.target === 'DISCARD_ALL') {
+      ctx.recorder.setting('all');
       session.prepared.clear();
       session.cursors.clear();
     }
@@ -245,16 +247,49 @@ function transactionCommand(kind: string, text: string): string {
 function describeSet(set: VariableSetStmt, ctx: WalkContext, session: SessionState): StatementDescription {
   const reset = set.kind === 'VAR_RESET' || set.kind === 'VAR_RESET_ALL';
   const toDefault = reset || set.kind === 'VAR_SET_DEFAULT';
-  if (set.name === 'role' || set.name === 'session_authorization' || set.kind === 'VAR_RESET_ALL') {
+  const settings = changedSettings(set);
+  for (const setting of settings) ctx.recorder.setting(setting);
+  // Postgres matches setting names regardless of case: `SET "Role" = x` changes the role as SET ROLE does. RESET
+  // ALL leaves the role and the session authorization as they are.
+  const changesUser = settings.includes('role') || settings.includes('session_authorization');
+  if (changesUser) {
     const named = toDefault ? undefined : constantValues(set)?.[0];
     session.currentUser = toDefault || named === 'none' ? session.sessionUser : named;
   }
-  if (set.name === 'search_path' || set.kind === 'VAR_RESET_ALL') {
+  if (settings.includes('search_path') || settings.includes('all')) {
     session.searchPath = toDefault ? [...session.resetSearchPath] : constantValues(set);
     if (!session.searchPath) throw new AnalysisError('search_path must be set to a list of schema names');
   }
-  if (!reset && (set.name === 'role' || set.name === 'session_authorization')) return ctx.recorder.describe('SET ROLE', false);
+  if (changesUser && !reset) return ctx.recorder.describe('SET ROLE', false);
   return ctx.recorder.describe(reset ? 'RESET' : 'SET', false);
+}
+
+/** The transaction modes SET TRANSACTION sets, each a setting of the same name (`READ ONLY`: transaction_read_only). */
+const TRANSACTION_MODES: ReadonlySet<string> = new Set(['transaction_isolation', 'transaction_read_only', 'transaction_deferrable']);
+
+/** The settings a SET or RESET changes, lower case; `all` for RESET ALL. */
+function changedSettings(set: VariableSetStmt): string[] {
+  if (set.kind === 'VAR_RESET_ALL') return ['all'];
+  if (set.kind !== 'VAR_SET_MULTI') {
+    if (!set.name) throw new AnalysisError('SET names no setting');
+    return [settingName(set.name)];
+  }
+  // SET TRANSACTION SNAPSHOT adopts another transaction's snapshot; no setting holds it, so it is named apart.
+  if (set.name === 'TRANSACTION SNAPSHOT') return ['transaction_snapshot'];
+  const modes = (set.args ?? []).map((arg) => as(arg, 'DefElem')?.defname ?? '');
+  const unknown = modes.find((mode) => !TRANSACTION_MODES.has(mode));
+  if (modes.length === 0 || unknown !== undefined) {
+    throw new AnalysisError(`SET ${set.name ?? ''} with transaction mode "${unknown ?? ''}" is not supported by taskgate`);
+  }
+  if (set.name === 'TRANSACTION') return modes;
+  // SET SESSION CHARACTERISTICS AS TRANSACTION sets the defaults of the session's later transactions.
+  if (set.name === 'SESSION CHARACTERISTICS') return modes.map((mode) => `default_${mode}`);
+  throw new AnalysisError(`SET ${set.name ?? ''} is not supported by taskgate`);
+}
+
+/** Postgres folds only ASCII letters when it matches setting names: `"ROLE"` is `role`, a Kelvin sign is no `k`. */
+function settingName(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
 
 /** The constant string arguments of SET, or undefined when any is not a constant. */
