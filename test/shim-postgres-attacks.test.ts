@@ -268,6 +268,30 @@ describe('standard_conforming_strings', () => {
   });
 });
 
+describe('client_encoding', () => {
+  it('with an encoding other than UTF8, refuses text beyond ASCII, in which a backslash could join a character', async () => {
+    // Admin may change client_encoding; writing orders still needs write, which this task lacks.
+    const c = await connected([...NARROW, `${RESOURCE}:admin`]);
+    try {
+      await c.query("SET client_encoding = 'SJIS'");
+      // Read as UTF-8 this is one string; read as SJIS the last byte of the kana and the backslash are one
+      // character, the quote after them ends the string, and a DELETE follows.
+      const smuggled = "SELECT E'\u3041\\' ; DELETE FROM public.orders WHERE id = 1 --'";
+      const e = await rejection(c.query(smuggled));
+      expect(e.code).toBe('42501');
+      expect(e.message).toContain("client_encoding is SJIS in this session, and the shim reads statements as UTF-8");
+      expect(e.message).toContain("run SET client_encoding = 'UTF8' first");
+      // ASCII reads alike in every encoding Postgres takes from clients.
+      expect((await c.query('SELECT id FROM public.orders WHERE id = 1')).rows).toEqual([{ id: 1 }]);
+      await c.query("SET client_encoding = 'UTF8'");
+      expect((await c.query("SELECT E'\u3041\\\\' AS text")).rows).toEqual([{ text: '\u3041\\' }]);
+    } finally {
+      await c.end();
+    }
+    await tablesUntouched();
+  });
+});
+
 describe('server settings a read task must not change', () => {
   const reason = (setting: string): string =>
     `may not change the server setting ${setting} on ${RESOURCE}: read covers only the session settings of catalog.postgres.session_settings; ask for a task with --grant ${RESOURCE}:admin`;

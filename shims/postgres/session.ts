@@ -64,6 +64,7 @@ const PATH_PRESERVING_COMMANDS: ReadonlySet<string> = new Set([
 ]);
 const MARKER_PREFIX = 'taskgate_denied_';
 const MARKER = /taskgate_denied_[0-9a-f]{16}/;
+const NON_ASCII = /[^\u0000-\u007f]/;
 const INSUFFICIENT_PRIVILEGE = '42501';
 const QUERY_CANCELED = '57014';
 /** Client messages queued while the shim waits for a decision, before it stops reading from the client. */
@@ -133,6 +134,8 @@ export class ClientSession {
   private leases: DecisionLeases | undefined;
   /** As Postgres last reported it (ParameterStatus): how the text of a '...' string is read. */
   private standardConformingStrings = true;
+  /** As Postgres reports it (ParameterStatus); the shim logs in with UTF8 and reads every text as UTF-8. */
+  private clientEncoding = 'UTF8';
   /** What the shim does with each answer Postgres owes, oldest first: one entry per Query, and per Sync-ended block. */
   private readonly answers: PendingAnswer[] = [];
   /** Of the result being relayed: the method of each masked column, by index. */
@@ -397,7 +400,7 @@ export class ClientSession {
    * when anything must be asked or worked out first (the async path then does exactly what it always does).
    */
   private knownQuery(text: string, shape: NormalizedQuery | undefined): { operation: PostgresOperation; decision: Decision } | undefined {
-    if (this.searchPathStale || (!this.standardConformingStrings && text.includes('\\'))) return undefined;
+    if (this.searchPathStale || this.misreadRisk(text) !== undefined) return undefined;
     // As analyse() does: the shape when it has constants, else the text as sent.
     const decidedShape = shape !== undefined && shape.parameters.length > 0 ? shape : undefined;
     const operation = this.services.analyses.cached(decidedShape?.text ?? text, this.analysisOptions(), this.analysisScope());
@@ -630,12 +633,9 @@ export class ClientSession {
       // In an aborted transaction nothing but its end runs, so the last known search_path is good enough.
       if (refreshed === 'failed' && this.transactionStatus !== 'E') return { refusal: 'the shim cannot read the session search_path, so names cannot be resolved safely' };
     }
-    // libpg-query reads '...' strings as Postgres does with standard_conforming_strings on. With it off, a
-    // backslash in a string is an escape, so the same characters could hide a statement from the analysis. Checked
-    // after the refresh: a SET pipelined right before this text is known only once Postgres has answered it.
-    if (!this.standardConformingStrings && text.includes('\\')) {
-      return { refusal: 'standard_conforming_strings is off in this session, so a backslash could end a string where the shim\'s analysis does not; run SET standard_conforming_strings = on first' };
-    }
+    // Checked after the refresh: a SET pipelined right before this text is known only once Postgres has answered it.
+    const misread = this.misreadRisk(text);
+    if (misread !== undefined) return { refusal: misread };
     const preparedBefore = this.book.descriptions();
     const cursorsBefore = this.book.cursors();
     const options = { ...this.analysisOptions(), prepared: preparedBefore, cursors: cursorsBefore };
@@ -670,6 +670,22 @@ export class ClientSession {
       sessionUser: this.services.config.upstream.user,
       currentUser: this.currentUser,
     };
+  }
+
+  /** Why Postgres could read `text` otherwise than the analysis does in this session; undefined when it cannot. */
+  private misreadRisk(text: string): string | undefined {
+    // libpg-query reads '...' strings as Postgres does with standard_conforming_strings on. With it off, a
+    // backslash in a string is an escape, so the same characters could hide a statement from the analysis.
+    if (!this.standardConformingStrings && text.includes('\\')) {
+      return 'standard_conforming_strings is off in this session, so a backslash could end a string where the shim\'s analysis does not; run SET standard_conforming_strings = on first';
+    }
+    // Every encoding Postgres takes from clients reads ASCII as ASCII, but in some (SJIS, BIG5, GBK ...) the last
+    // byte of a UTF-8 character and the next character (a backslash) make one character, so a string could end
+    // where the analysis, reading UTF-8, sees none end.
+    if (this.clientEncoding !== 'UTF8' && NON_ASCII.test(text)) {
+      return `client_encoding is ${this.clientEncoding} in this session, and the shim reads statements as UTF-8, so text beyond ASCII could read otherwise in Postgres; run SET client_encoding = 'UTF8' first`;
+    }
+    return undefined;
   }
 
   private analysisScope(): CacheScope {
@@ -941,6 +957,7 @@ export class ClientSession {
   private noteParameter(frame: BackendFrame): void {
     const { parameterName, parameterValue } = decodeBackend<ParameterStatusMessage>(frame);
     if (parameterName === 'standard_conforming_strings') this.standardConformingStrings = parameterValue === 'on';
+    else if (parameterName === 'client_encoding') this.clientEncoding = parameterValue;
   }
 
   private replaceMarkerError(frame: BackendFrame): Buffer {
