@@ -52,6 +52,7 @@ Options:
       --task NAME        the task's name, e.g. nightly-orders-backup
       --grant GRANT      what the task may do, repeatable: ${GRANT_SYNTAX},
                          e.g. orders-db:read:public.orders; actions: ${GRANT_ACTIONS.join(', ')}
+                         (exec on a Postgres resource runs a function: orders-db:exec:public.refresh_stats)
       --ttl DURATION     how long the task lasts (default ${DEFAULT_TTL}; units s, m, h, d)
       --purpose TEXT     why the task exists, for reviewers and the audit log
       --max-ttl DURATION raise the longest ttl accepted (default ${DEFAULT_MAX_TTL})
